@@ -9,13 +9,14 @@ import os
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.lib.plugins import DefaultTranslation  # the documented base of ITranslation plugins
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 # Translations sit at the top of the repository (i18n/), beside setup.py.
 I18N_DIR = os.path.normpath(os.path.join(HERE, "..", "..", "i18n"))
 
 
-class _SocleTranslation(tk.DefaultTranslation):
+class _SocleTranslation(DefaultTranslation):
     """Every plugin of the suite shares one gettext domain, ``ckanext-socle``."""
 
     def i18n_directory(self):
