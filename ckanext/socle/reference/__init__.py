@@ -1,0 +1,1 @@
+"""Commune reference data: INSEE code, SIREN, population (and its year), EPCI, outlines."""
