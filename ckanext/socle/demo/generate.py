@@ -80,9 +80,9 @@ def generate(commune: Commune, year: int = 2025) -> list[DemoFile]:
         rows = ROWS[dataset](commune, rng, year)
         header = list(rows[0].keys())
         if quality == "a_ameliorer":
-            _spoil(rows, rng, share=0.02)
+            _spoil(rows, rng, count=1)  # one bad cell: below the acceptability threshold
         elif quality == "non_conforme":
-            _spoil(rows, rng, share=0.4)
+            _spoil(rows, rng, count=len(rows), every_cell=True)  # mistakes everywhere
         files.append(DemoFile(
             dataset=dataset, version=SCHEMA_VERSIONS[dataset], quality=quality, year=year,
             filename=f"demo-{commune.insee}-{dataset}-{year}.csv", content=_csv(header, rows),
@@ -98,21 +98,33 @@ def _csv(header: list[str], rows: list[dict]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def _spoil(rows: list[dict], rng: random.Random, share: float) -> None:
-    """Typical publisher mistakes: French dates, decimal commas, broken SIRET, empty required cells."""
-    for row in rows:
-        if rng.random() >= share:
-            continue
+def _spoil(rows: list[dict], rng: random.Random, count: int, every_cell: bool = False) -> None:
+    """Typical publisher mistakes on ``count`` rows: French dates, broken SIRET, decimal commas,
+    a label where a code is expected. One cell per row, or every cell that can go wrong."""
+    for row in rng.sample(rows, count):
         for key, value in row.items():
-            if len(value) == 10 and value[4] == "-" and value[7] == "-":
-                row[key] = f"{value[8:10]}/{value[5:7]}/{value[0:4]}"
-                break
-            if key.endswith(("SIRET", "Attribuant")) and value.isdigit():
-                row[key] = value[:-1] + str((int(value[-1]) + 1) % 10)
-                break
-            if "." in value and value.replace(".", "").isdigit():
-                row[key] = value.replace(".", ",")
-                break
+            spoiled = _mistake(key, value)
+            if spoiled is not None:
+                row[key] = spoiled
+                if not every_cell:
+                    break
+
+
+def _mistake(key: str, value: str) -> str | None:
+    if len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return f"{value[8:10]}/{value[5:7]}/{value[0:4]}"
+    if key.endswith(("SIRET", "Attribuant")) and value.isdigit():
+        return value[:-1] + str((int(value[-1]) + 1) % 10)
+    if "." in value and value.replace(".", "").isdigit():
+        return value.replace(".", ",")
+    if key == "ENFANT_SEXE":
+        return {"M": "Garçon", "F": "Fille"}.get(value, value)
+    if key in CAPITALISED_BY_MISTAKE and value:
+        return value.capitalize()  # enum values are lower case in the schemas
+    return None
+
+
+CAPITALISED_BY_MISTAKE = {"BGT_NATDEC", "BGT_SECTION", "BGT_OPBUDG", "BGT_CODRD", "nature"}
 
 
 def _days(rng: random.Random, year: int, count: int) -> list[date]:
@@ -120,10 +132,13 @@ def _days(rng: random.Random, year: int, count: int) -> list[date]:
     return sorted(start + timedelta(days=rng.randrange(365)) for _ in range(count))
 
 
+# ACTES nomenclature: "matter/sub-matter", the matter being one of the nine top-level ones.
 ACTES = [
-    ("1.1", "Commande publique"), ("2.1", "Urbanisme"), ("3.1", "Domaine et patrimoine"),
-    ("4.1", "Fonction publique"), ("5.2", "Institutions et vie politique"),
-    ("7.1", "Finances locales"), ("8.5", "Domaines de compétences par thèmes"),
+    ("1.1", "Commande publique/Marchés publics"), ("2.1", "Urbanisme/Documents d'urbanisme"),
+    ("3.1", "Domaine et patrimoine/Acquisitions"), ("4.1", "Fonction publique/Personnel titulaire"),
+    ("5.2", "Institutions et vie politique/Fonctionnement des assemblées"),
+    ("7.1", "Finances locales/Décisions budgétaires"),
+    ("8.5", "Domaines de compétences par thèmes/Politique de la ville"),
 ]
 OBJETS = [
     "Approbation du compte rendu de la séance précédente", "Attribution d'une subvention au club sportif",
