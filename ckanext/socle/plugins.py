@@ -49,6 +49,95 @@ class SocleValidationPlugin(p.SingletonPlugin, _SocleTranslation):
     """Conformity badges: background validation of resources against their SCDL schema."""
 
     p.implements(p.ITranslation)
+    p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
+    p.implements(p.ITemplateHelpers)
+    p.implements(p.IBlueprint)
+    p.implements(p.IClick)
+    p.implements(p.IFacets, inherit=True)
+    p.implements(p.IPackageController, inherit=True)
+
+    # IConfigurer / IConfigurable
+    def update_config(self, config):
+        # Overrides of CKAN snippets (badges) come first, then the suite's own templates.
+        tk.add_template_directory(config, "validation/templates")
+        tk.add_template_directory(config, "templates")
+        tk.add_resource("validation/assets", "socle_validation")
+
+    def configure(self, config):
+        from .validation import plugin as hooks
+
+        hooks.listen_to_commits()
+
+    # IActions / IAuthFunctions / ITemplateHelpers / IBlueprint / IClick
+    def get_actions(self):
+        from .validation.logic import action
+
+        return action.get_actions()
+
+    def get_auth_functions(self):
+        from .validation.logic import auth
+
+        return auth.get_auth_functions()
+
+    def get_helpers(self):
+        from .validation import helpers
+
+        return helpers.get_helpers()
+
+    def get_blueprint(self):
+        from .validation import views
+
+        return views.get_blueprints()
+
+    def get_commands(self):
+        from .validation import plugin as hooks
+
+        return hooks.commands()
+
+    # IFacets
+    def dataset_facets(self, facets_dict, package_type):
+        from .validation import search
+
+        return search.add_facets(facets_dict)
+
+    def group_facets(self, facets_dict, group_type, package_type):
+        from .validation import search
+
+        return search.add_facets(facets_dict)
+
+    def organization_facets(self, facets_dict, organization_type, package_type):
+        from .validation import search
+
+        return search.add_facets(facets_dict)
+
+    # IPackageController
+    def after_dataset_create(self, context, pkg_dict):
+        from .validation import plugin as hooks
+
+        hooks.dataset_saved(context, pkg_dict)
+
+    def after_dataset_update(self, context, pkg_dict):
+        from .validation import plugin as hooks
+
+        hooks.dataset_saved(context, pkg_dict)
+
+    def after_dataset_show(self, context, pkg_dict):
+        from .validation import search
+
+        return search.overlay(pkg_dict)
+
+    def before_dataset_index(self, pkg_dict):
+        from .validation import search
+
+        return search.index_fields(pkg_dict)
+
+    def after_dataset_search(self, search_results, search_params):
+        from .validation import search
+
+        return search.relabel_facets(search_results)
 
 
 @_declarations("clauses")
