@@ -37,11 +37,52 @@ class SoclePlugin(p.SingletonPlugin, _SocleTranslation):
 
     p.implements(p.ITranslation)
     p.implements(p.IConfigurer)
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
+    p.implements(p.IBlueprint)
+    p.implements(p.IClick)
+    p.implements(p.IValidators)
+    p.implements(p.ITemplateHelpers)
 
     def update_config(self, config):
+        from ckanext.socle.datasets import setup
+
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "socle")
+        setup.defaults(config)
+
+    def get_actions(self):
+        from ckanext.socle.catalogue.logic import action as catalogue
+        from ckanext.socle.reference.logic import action as reference
+
+        return {**catalogue.get_actions(), **reference.get_actions()}
+
+    def get_auth_functions(self):
+        from ckanext.socle.catalogue.logic import auth as catalogue
+        from ckanext.socle.reference.logic import auth as reference
+
+        return {**catalogue.get_auth_functions(), **reference.get_auth_functions()}
+
+    def get_blueprint(self):
+        from ckanext.socle.datasets import views
+
+        return views.get_blueprints()
+
+    def get_commands(self):
+        from ckanext.socle import cli
+
+        return cli.get_commands()
+
+    def get_validators(self):
+        from ckanext.socle.datasets import validators
+
+        return validators.get_validators()
+
+    def get_helpers(self):
+        from ckanext.socle.datasets import helpers
+
+        return helpers.get_helpers()
 
 
 @_declarations("validation")

@@ -1,0 +1,11 @@
+"""Reference data is public."""
+from ckan.plugins import toolkit as tk
+
+
+@tk.auth_allow_anonymous_access
+def public(context, data_dict):
+    return {"success": True}
+
+
+def get_auth_functions():
+    return {"socle_commune_show": public, "socle_commune_list": public}
