@@ -193,3 +193,44 @@ class SocleComparePlugin(p.SingletonPlugin, _SocleTranslation):
     """Coverage matrix and inter-commune comparison."""
 
     p.implements(p.ITranslation)
+    p.implements(p.IConfigurer)
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
+    p.implements(p.IBlueprint)
+    p.implements(p.ISignal)
+    p.implements(p.IPackageController, inherit=True)
+
+    def update_config(self, config):
+        tk.add_template_directory(config, "templates")
+        tk.add_resource("assets/compare", "socle_compare")
+
+    def get_actions(self):
+        from .compare.logic import action
+
+        return action.get_actions()
+
+    def get_auth_functions(self):
+        from .compare.logic import auth
+
+        return auth.get_auth_functions()
+
+    def get_blueprint(self):
+        from .compare import views
+
+        return views.get_blueprints()
+
+    def get_signal_subscriptions(self):
+        from .compare import jobs
+
+        return jobs.subscriptions()
+
+    # A socle dataset edited, made private/public or deleted: its consolidation follows.
+    def after_dataset_update(self, context, pkg_dict):
+        from .compare import jobs
+
+        jobs.on_dataset_changed(pkg_dict)
+
+    def after_dataset_delete(self, context, pkg_dict):
+        from .compare import jobs
+
+        jobs.on_dataset_changed(pkg_dict)

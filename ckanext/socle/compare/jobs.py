@@ -1,0 +1,50 @@
+"""Background jobs of the comparison, and the subscription to the validation signal."""
+from __future__ import annotations
+
+import logging
+
+import ckan.plugins.toolkit as tk
+
+log = logging.getLogger(__name__)
+SIGNAL = "socle_validation_run_completed"
+
+
+def refresh_resource_job(resource_id: str, run: dict | None = None) -> dict:
+    from . import consolidate
+
+    return consolidate.refresh_resource(resource_id, run)
+
+
+def refresh_package_job(package_id: str) -> list:
+    from . import consolidate
+
+    return consolidate.refresh_package(package_id)
+
+
+def _enqueue(function, args: list, title: str) -> None:
+    try:
+        tk.enqueue_job(function, args, title=title)
+    except Exception as error:  # queue down: `ckan socle compare refresh` catches up later
+        log.error("socle_compare: could not queue %s: %s", title, error)
+
+
+def on_run_completed(sender, **kwargs) -> None:
+    """Signal ``socle_validation_run_completed``: sender = resource id, ``run`` = the run dict."""
+    run = kwargs.get("run") or {}
+    resource_id = sender or run.get("resource_id")
+    if resource_id:
+        keep = {k: run.get(k) for k in ("resource_id", "package_id", "level", "schema_name",
+                                         "schema_version", "created", "finished") if k in run}
+        _enqueue(refresh_resource_job, [resource_id, keep], f"socle_compare: consolidation de {resource_id}")
+
+
+def on_dataset_changed(package: dict) -> None:
+    """A socle dataset was edited, made private or public, or deleted."""
+    from .consolidate import SOCLE_TYPES
+
+    if package.get("type") in SOCLE_TYPES or any(r.get("schema_name") for r in package.get("resources") or []):
+        _enqueue(refresh_package_job, [package["id"]], f"socle_compare: jeu {package.get('name') or package['id']}")
+
+
+def subscriptions() -> dict:
+    return {tk.signals.ckanext.signal(SIGNAL): [on_run_completed]}
