@@ -233,4 +233,4 @@ class SocleComparePlugin(p.SingletonPlugin, _SocleTranslation):
     def after_dataset_delete(self, context, pkg_dict):
         from .compare import jobs
 
-        jobs.on_dataset_changed(pkg_dict)
+        jobs.on_dataset_deleted(pkg_dict)

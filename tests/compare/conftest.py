@@ -53,7 +53,7 @@ def make_org(sysadmin):
 def publish(sysadmin, create_with_upload):
     """Create a socle dataset for ``communes`` and upload one file of tests/data/compare to it."""
 
-    def factory(org, schema, communes, filename, version="", private=False, name=None):
+    def factory(org, schema, communes, filename, version="", private=False, name=None, content=None):
         dataset = tk.get_action("package_create")({"user": sysadmin["name"]}, {
             "type": schema, "name": name or f"{schema}-{org['name']}", "title": f"{schema} {org['title']}",
             "notes": "Jeu de test.", "owner_org": org["id"], "socle_communes": communes,
@@ -64,7 +64,7 @@ def publish(sysadmin, create_with_upload):
         fields = {"package_id": dataset["id"], "schema_name": schema, "url": "", "name": filename}
         if version:
             fields["schema_version"] = version
-        resource = create_with_upload((DATA / filename).read_bytes(), filename, **fields)
+        resource = create_with_upload(content or (DATA / filename).read_bytes(), filename, **fields)
         return dataset, resource
 
     return factory

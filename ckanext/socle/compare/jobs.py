@@ -46,5 +46,17 @@ def on_dataset_changed(package: dict) -> None:
         _enqueue(refresh_package_job, [package["id"]], f"socle_compare: jeu {package.get('name') or package['id']}")
 
 
+def on_dataset_deleted(package: dict) -> None:
+    """``after_dataset_delete`` only gets the id: refresh if the dataset was consolidated."""
+    import sqlalchemy as sa
+    from ckan.model import Session
+
+    from .model import RESOURCE
+
+    known = Session.execute(sa.select(RESOURCE.c.resource_id).where(RESOURCE.c.package_id == package.get("id")).limit(1)).first()
+    if known:
+        _enqueue(refresh_package_job, [package["id"]], f"socle_compare: jeu supprimé {package['id']}")
+
+
 def subscriptions() -> dict:
     return {tk.signals.ckanext.signal(SIGNAL): [on_run_completed]}
