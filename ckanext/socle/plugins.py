@@ -43,6 +43,7 @@ class SoclePlugin(p.SingletonPlugin, _SocleTranslation):
     p.implements(p.IClick)
     p.implements(p.IValidators)
     p.implements(p.ITemplateHelpers)
+    p.implements(p.IPackageController, inherit=True)
 
     def update_config(self, config):
         from ckanext.socle.datasets import setup
@@ -83,6 +84,12 @@ class SoclePlugin(p.SingletonPlugin, _SocleTranslation):
         from ckanext.socle.datasets import helpers
 
         return helpers.get_helpers()
+
+    # IPackageController: list `socle` before `spatial_query` in ckan.plugins (docs/dcat.md).
+    def before_dataset_index(self, pkg_dict):
+        from ckanext.socle.dcat.spatial import index_spatial
+
+        return index_spatial(pkg_dict)
 
 
 @_declarations("validation")
