@@ -17,9 +17,11 @@ from typing import Any, Iterable, Optional
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
+from rq.timeouts import JobTimeoutException
 
 from . import engine, fetch, state
 from .model import PENDING, ValidationRun, latest_by_resource, utcnow
+from .model import get as get_run
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +115,10 @@ def _table_ready() -> bool:
 
 
 def after_commit(session) -> None:
-    """SQLAlchemy ``after_commit`` listener: queue the runs the commit made durable."""
+    """SQLAlchemy ``after_commit`` listener: queue the runs the commit made durable. It also fires
+    when a savepoint is released (package_update uses one): wait for the outermost commit."""
+    if session.in_nested_transaction():
+        return
     ids = session.info.pop(PENDING_KEY, None)
     if ids:
         for run_id in ids:
@@ -163,7 +168,7 @@ def enqueue(run_id: str, *, in_transaction: bool = True) -> bool:
 def _mark_error(run_id: str, reason: str, *, in_transaction: bool) -> None:
     values = {"status": "error", "level": "erreur", "error": reason, "finished": utcnow()}
     if in_transaction:
-        run = model.Session.get(ValidationRun, run_id)
+        run = get_run(run_id)
         if run is not None and run.status in PENDING:
             for key, value in values.items():
                 setattr(run, key, value)
@@ -174,6 +179,10 @@ def _mark_error(run_id: str, reason: str, *, in_transaction: bool) -> None:
                            .values(**values))
 
 
+def _timeout_reason() -> str:
+    return tk._("La vérification a dépassé le temps maximal ({seconds} s).").format(seconds=job_timeout())
+
+
 def on_failure(job, connection, exc_type, exc_value, tb) -> None:
     """RQ failure callback: the job crashed, timed out or its worker died."""
     run_id = (job.args or [None])[0]
@@ -181,7 +190,7 @@ def on_failure(job, connection, exc_type, exc_value, tb) -> None:
         return
     name = getattr(exc_type, "__name__", str(exc_type))
     if "Timeout" in name:
-        reason = tk._("La vérification a dépassé le temps maximal ({seconds} s).").format(seconds=job_timeout())
+        reason = _timeout_reason()
     elif "Abandoned" in name:
         reason = tk._("La vérification a été interrompue (arrêt du processus de traitement).")
     else:
@@ -221,7 +230,7 @@ def _site_context() -> dict:
 
 def validate_run(run_id: str) -> Optional[dict]:
     """The job: fetch the resource's file, run the engine, store the run and the summary."""
-    run = model.Session.get(ValidationRun, run_id)
+    run = get_run(run_id)
     if run is None or run.status != "queued":
         return None  # superseded or already handled
     run.status, run.started, run.job_id = "running", utcnow(), _job_id(run_id)
@@ -243,6 +252,9 @@ def validate_run(run_id: str) -> Optional[dict]:
             report = engine.run(path, name, version, max_bytes=fetch.max_bytes())
     except fetch.FetchError as error:
         return _finish_error(run_id, str(error), duration=time.monotonic() - clock)
+    except JobTimeoutException:
+        model.Session.rollback()
+        return _finish_error(run_id, _timeout_reason(), duration=time.monotonic() - clock)
     except Exception as error:
         log.exception("socle_validation: run %s failed", run_id)
         return _finish_error(run_id, tk._("La vérification a échoué sur une erreur interne ({reason}).").format(
@@ -251,7 +263,7 @@ def validate_run(run_id: str) -> Optional[dict]:
 
 
 def store_report(run_id: str, report: Any, *, duration: Optional[float] = None) -> dict:
-    run = model.Session.get(ValidationRun, run_id)
+    run = get_run(run_id)
     data = report.to_dict()
     run.level = report.level
     run.status = "success" if report.level == "conforme" else "failure"
@@ -270,7 +282,7 @@ def store_report(run_id: str, report: Any, *, duration: Optional[float] = None) 
 
 
 def _finish_error(run_id: str, reason: str, *, duration: Optional[float] = None) -> Optional[dict]:
-    run = model.Session.get(ValidationRun, run_id)
+    run = get_run(run_id)
     if run is None or run.status not in PENDING:
         return None
     run.status, run.level, run.error, run.finished, run.duration = "error", "erreur", reason, utcnow(), duration
@@ -318,9 +330,9 @@ def request_runs(resources: Iterable[tuple[dict, str]], trigger: str, *, sync: b
     results = []
     for run_id in prepared:
         if sync:
-            results.append(validate_run(run_id) or model.Session.get(ValidationRun, run_id).as_dict())
+            results.append(validate_run(run_id) or get_run(run_id).as_dict())
         else:
             enqueue(run_id)
             model.Session.commit()
-            results.append(model.Session.get(ValidationRun, run_id).as_dict())
+            results.append(get_run(run_id).as_dict())
     return results

@@ -98,13 +98,15 @@ def session():
     return model.Session
 
 
+# Runs are also written outside the ORM session (by the after-commit hook and by workers), so
+# reads always refresh what the session may hold: ``populate_existing``.
 def get(run_id: str) -> Optional[ValidationRun]:
-    return session().get(ValidationRun, run_id)
+    return session().get(ValidationRun, run_id, populate_existing=True)
 
 
 def history(resource_id: str, limit: int = 50) -> list[ValidationRun]:
-    return (session().query(ValidationRun).filter(ValidationRun.resource_id == resource_id)
-            .order_by(ValidationRun.created.desc()).limit(limit).all())
+    return (session().query(ValidationRun).populate_existing()
+            .filter(ValidationRun.resource_id == resource_id).order_by(ValidationRun.created.desc()).limit(limit).all())
 
 
 def latest(resource_id: str) -> Optional[ValidationRun]:
@@ -119,13 +121,13 @@ def latest_by_resource(resource_ids: list[str]) -> dict[str, ValidationRun]:
     ranked = (sa.select(ValidationRun.id, sa.func.row_number().over(
         partition_by=ValidationRun.resource_id, order_by=ValidationRun.created.desc()).label("rank"))
         .where(ValidationRun.resource_id.in_(resource_ids)).subquery())
-    rows = (session().query(ValidationRun).join(ranked, ranked.c.id == ValidationRun.id)
+    rows = (session().query(ValidationRun).populate_existing().join(ranked, ranked.c.id == ValidationRun.id)
             .filter(ranked.c.rank == 1).all())
     return {run.resource_id: run for run in rows}
 
 
 def pending(resource_id: str) -> Optional[ValidationRun]:
-    return (session().query(ValidationRun)
+    return (session().query(ValidationRun).populate_existing()
             .filter(ValidationRun.resource_id == resource_id, ValidationRun.status.in_(PENDING))
             .order_by(ValidationRun.created.desc()).first())
 

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, request
 
 from . import badges, engine, fetch, helpers, search, state
 from .logic.action import run_with_state
-from .model import ValidationRun, history, latest, session
+from .model import get as get_run, history, latest
 
 blueprint = Blueprint("socle_validation", __name__)
 CSV_COLUMNS = ("code", "severity", "scope", "row", "column", "column_number", "value", "message", "hint")
@@ -39,7 +39,7 @@ def _load(resource_id: str, dataset_id: str | None = None):
 
 def _selected_run(resource: dict):
     run_id = request.args.get("run")
-    run = session().get(ValidationRun, run_id) if run_id else latest(resource["id"])
+    run = get_run(run_id) if run_id else latest(resource["id"])
     if run_id and (run is None or run.resource_id != resource["id"]):
         return tk.abort(404, tk._("Vérification introuvable."))
     return run

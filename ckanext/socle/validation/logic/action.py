@@ -6,7 +6,8 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from .. import jobs, state
-from ..model import ValidationRun, history, latest, session
+from ..model import ValidationRun, history, latest
+from ..model import get as get_run
 
 LEVEL_FACET = "vocab_socle_conformity"
 GROUPINGS = {"organization": "organization", "commune": "vocab_socle_commune", "schema": "vocab_socle_schema"}
@@ -39,7 +40,7 @@ def socle_validation_show(context, data_dict):
     tk.check_access("socle_validation_show", context, data_dict)
     resource = _resource(context, data_dict)
     run_id = data_dict.get("run_id")
-    run = session().get(ValidationRun, run_id) if run_id else latest(resource["id"])
+    run = get_run(run_id) if run_id else latest(resource["id"])
     if run is None or run.resource_id != resource["id"]:
         raise tk.ObjectNotFound(tk._("Aucune vérification enregistrée pour cette ressource."))
     return run_with_state(resource, run, with_report=tk.asbool(data_dict.get("include_report", True)))
