@@ -190,9 +190,35 @@ class SocleValidationPlugin(p.SingletonPlugin, _SocleTranslation):
 
 @_declarations("clauses")
 class SocleClausesPlugin(p.SingletonPlugin, _SocleTranslation):
-    """Registry of open-data clause templates for public contracts."""
+    """Registry of open-data clause templates for public contracts.
+
+    Tables: ``ckan db upgrade -p socle_clauses``; CLI (through the ``socle`` plugin's group):
+    ``ckan socle clauses seed|export|import``.
+    """
 
     p.implements(p.ITranslation)
+    p.implements(p.IConfigurer)
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
+    p.implements(p.IBlueprint)
+
+    def update_config(self, config):
+        tk.add_template_directory(config, "templates")
+
+    def get_actions(self):
+        from ckanext.socle.clauses.logic import action
+
+        return action.get_actions()
+
+    def get_auth_functions(self):
+        from ckanext.socle.clauses.logic import auth
+
+        return auth.get_auth_functions()
+
+    def get_blueprint(self):
+        from ckanext.socle.clauses import views
+
+        return views.get_blueprints()
 
 
 @_declarations("compare")

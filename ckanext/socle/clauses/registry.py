@@ -52,6 +52,18 @@ def check_version(version: dict) -> list[str]:
 
 def check_template(data: dict) -> list[str]:
     """French problems of a template mapping (metadata and every version)."""
+    problems = check_metadata(data)
+    versions = data.get("versions") or []
+    if not versions:
+        problems.append("Le modèle doit avoir au moins une version.")
+    for number, version in enumerate(versions, start=1):
+        problems += [f"Version {version.get('version') or number} : {p}"
+                     for p in check_version(version)]
+    return problems
+
+
+def check_metadata(data: dict) -> list[str]:
+    """French problems of a template's metadata (not its versions)."""
     problems = []
     if not SLUG.match(str(data.get("slug") or "")):
         problems.append("Identifiant (slug) invalide : minuscules, chiffres et tirets.")
@@ -71,15 +83,10 @@ def check_template(data: dict) -> list[str]:
             standards.resolve(ref)
         except standards.UnknownStandard as exc:
             problems.append(str(exc))
-    versions = data.get("versions") or []
-    if not versions:
-        problems.append("Le modèle doit avoir au moins une version.")
-    for version in versions:
-        problems += [f"Version {version.get('version')} : {p}" for p in check_version(version)]
     return problems
 
 
-def _normalise(data: dict) -> dict:
+def normalise(data: dict) -> dict:
     out = {key: data[key] for key in TEMPLATE_KEYS if key in data}
     out["versions"] = []
     for version in data.get("versions") or []:
@@ -100,7 +107,7 @@ def _normalise(data: dict) -> dict:
 
 def load_file(path: str) -> dict:
     with open(path, encoding="utf-8") as handle:
-        return _normalise(yaml.safe_load(handle) or {})
+        return normalise(yaml.safe_load(handle) or {})
 
 
 def load_seed(directory: str = SEED_DIR) -> list[dict]:
@@ -116,7 +123,7 @@ def load_catalogue_yaml(text: str) -> list[dict]:
         data = data.get("templates") or [data]
     if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
         raise ValueError("Le fichier YAML doit contenir une liste de modèles de clauses.")
-    return [_normalise(item) for item in data]
+    return [normalise(item) for item in data]
 
 
 class _Dumper(yaml.SafeDumper):
@@ -132,5 +139,5 @@ _Dumper.add_representer(str, _str_presenter)
 
 
 def dump_catalogue_yaml(templates: list[dict]) -> str:
-    return yaml.dump({"templates": [_normalise(t) for t in templates]}, Dumper=_Dumper,
+    return yaml.dump({"templates": [normalise(t) for t in templates]}, Dumper=_Dumper,
                      allow_unicode=True, sort_keys=False, width=100)

@@ -340,7 +340,10 @@ def _value(var: V.Variable, raw, preview: bool) -> Value:
         if preview:
             return Value(None, f"[{var.label}]", missing=True)
         return Value(None, "")
-    return Value(raw, V.display(var, raw))
+    shown = V.display(var, raw)
+    if var.type in ("money", "percent"):   # stored as strings, compared as numbers
+        raw = Decimal(str(raw))
+    return Value(raw, shown)
 
 
 def build_context(variables, clean: dict, preview: bool = False) -> dict:

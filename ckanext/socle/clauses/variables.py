@@ -190,7 +190,8 @@ def parse_date(value) -> dt.date:
     raise VariableError(f"« {text[:40]} » n'est pas une date (AAAA-MM-JJ ou JJ/MM/AAAA)")
 
 
-def parse_decimal(value, what: str = "montant") -> Decimal:
+def parse_decimal(value, what: str = "montant") -> str:
+    """A non-negative amount, normalised to two decimals, as a string (JSON-safe)."""
     if isinstance(value, bool):
         raise VariableError(f"{what} invalide")
     text = str(value).strip().replace(NBSP, "").replace(NNBSP, "").replace(" ", "")
@@ -201,7 +202,7 @@ def parse_decimal(value, what: str = "montant") -> Decimal:
         raise VariableError(f"« {str(value)[:40]} » n'est pas un {what}") from None
     if not number.is_finite() or number < 0 or number > Decimal("1e12"):
         raise VariableError(f"{what} hors limites")
-    return number.quantize(Decimal("0.01"))
+    return str(number.quantize(Decimal("0.01")))
 
 
 def parse_duration(value) -> str:
@@ -270,14 +271,14 @@ def parse(var: Variable, value):
         return parse_decimal(value)
     if t == "percent":
         number = parse_decimal(str(value).replace("%", ""), "pourcentage")
-        if number > 100:
+        if Decimal(number) > 100:
             raise VariableError("pourcentage supérieur à 100")
         return number
     if t == "money_or_percent":
         text = str(value)
         if "%" in text:
-            return {"percent": str(parse(Variable(var.name, "percent"), text))}
-        return {"amount": str(parse_decimal(text))}
+            return {"percent": parse(Variable(var.name, "percent"), text)}
+        return {"amount": parse_decimal(text)}
     if t == "date":
         return parse_date(value).isoformat()
     if t == "duration":

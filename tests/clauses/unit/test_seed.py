@@ -1,6 +1,8 @@
 """The seeded catalogue: 15 published templates that render in every format."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ckanext.socle.clauses import document, registry, render, vocab, writers
@@ -31,6 +33,7 @@ def test_template_is_valid_and_renders_everywhere(seed, slug):
     variables = registry.declared_variables(version)
     clean, errors = V.validate(variables, V.sample_values(variables))
     assert errors == {}
+    assert json.loads(json.dumps(clean)) == clean     # stored as JSONB as they are
     rendered = render.render_text(version["body"], variables, clean)
     doc = document.build(template["title"], rendered.text, rows=clean.get("datasets"),
                          has_annex=registry.has_annex(variables))
