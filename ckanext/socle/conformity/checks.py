@@ -143,7 +143,7 @@ def to_number(value: Any) -> Optional[Decimal]:
         return Decimal(value)
     if isinstance(value, float):
         return Decimal(repr(value))
-    if isinstance(value, str) and _NUMBER.match(value):
+    if isinstance(value, str) and _NUMBER.fullmatch(value):
         try:
             return Decimal(value.strip(" \t"))
         except InvalidOperation:  # pragma: no cover - the pattern only lets numbers through

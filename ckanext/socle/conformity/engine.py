@@ -18,7 +18,7 @@ from frictionless import Schema
 from . import checks as checks_module
 from . import messages
 from .model import ENGINE_NAME, ENGINE_VERSION, Badge, Issue, Options, Report
-from .reader import SourceProblem, TableSource, iter_records
+from .reader import SourceProblem, TableSource, iter_records, verify_encoding
 from .schema import SchemaInfo
 
 _NOT_EVALUATED = None
@@ -462,6 +462,7 @@ def header_and_records(table: TableSource, options: Options) -> Tuple[Optional[L
 
 
 def validate_exact(info: SchemaInfo, table: TableSource, options: Options, started: float) -> Report:
+    verify_encoding(table)
     collector = Collector(options)
     header, records = header_and_records(table, options)
     plan = analyse_header(info, header, options)

@@ -22,6 +22,11 @@ from typing import Any, Iterator, List, Optional
 from . import messages
 
 CHUNK = 1 << 20
+# Files up to this size are decoded in full to choose their encoding; larger ones are judged on
+# their first and last megabytes (the readers then decode strictly and, should a later byte
+# contradict the guess, the whole file is checked again: see verify_encoding).
+FULL_DECODE_BYTES = 64 * 1024 * 1024
+SAMPLE_HEAD_BYTES = 16 * 1024 * 1024
 SNIFF_BYTES = 64 * 1024
 # Longest cell the CSV reader accepts; longer ones make the file unreadable from there on
 # (a file with a 1 GB line is not a table).
@@ -52,6 +57,7 @@ class TableSource:
     delimiter: Optional[str] = None
     warnings: List[dict] = field(default_factory=list)  # {"code":..., params}
     temporary: bool = False
+    encoding_verified: bool = True  # False: chosen from samples of a large file
 
     def cleanup(self) -> None:
         if self.temporary:
@@ -193,22 +199,52 @@ _ENCODING_LABELS = {
 }
 
 
-def _decodes(path: str, encoding: str, skip: int = 0) -> bool:
-    decoder = codecs.getincrementaldecoder(encoding)("strict")
+def _decodes(path: str, encoding: str, skip: int = 0, sample: bool = False) -> bool:
+    """Whether the file decodes with ``encoding``; ``sample``: only its head and its tail."""
+    size = os.path.getsize(path)
+    ranges = [(skip, size)]
+    if sample and size > FULL_DECODE_BYTES:
+        ranges = [(skip, SAMPLE_HEAD_BYTES), (max(skip, size - CHUNK), size)]
     try:
         with open(path, "rb") as handle:
-            handle.seek(skip)
-            while True:
-                chunk = handle.read(CHUNK)
-                if not chunk:
-                    decoder.decode(b"", final=True)
-                    return True
-                decoder.decode(chunk)
+            for number, (start, end) in enumerate(ranges):
+                decoder = codecs.getincrementaldecoder(encoding)("strict")
+                handle.seek(start)
+                remaining = end - start
+                if number:  # a tail sample may start inside a multi-byte sequence
+                    data = handle.read(remaining)
+                    for shift in range(4):
+                        try:
+                            data[shift:].decode(encoding)
+                            break
+                        except UnicodeDecodeError:
+                            continue
+                    else:
+                        return False
+                    continue
+                while remaining > 0:
+                    chunk = handle.read(min(CHUNK, remaining))
+                    if not chunk:
+                        break
+                    remaining -= len(chunk)
+                    decoder.decode(chunk, final=remaining <= 0 and end == size)
+        return True
     except UnicodeDecodeError:
         return False
 
 
-def _detect_encoding(table: TableSource, head: bytes) -> None:
+def verify_encoding(table: TableSource) -> None:
+    """Decode a large file in full when its encoding was chosen from samples."""
+    if table.encoding_verified or table.format != "csv":
+        return
+    table.warnings = [w for w in table.warnings if w.get("code") != "encoding-warning"]
+    with open(table.path, "rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    _detect_encoding(table, head, sample=False)
+
+
+def _detect_encoding(table: TableSource, head: bytes, sample: bool = True) -> None:
+    table.encoding_verified = not (sample and table.size > FULL_DECODE_BYTES)
     def use(encoding: str, skip: int = 0, warn: Optional[str] = None) -> None:
         table.encoding, table.skip_bytes = encoding, skip
         table.encoding_label = warn or _ENCODING_LABELS[encoding]
@@ -222,7 +258,7 @@ def _detect_encoding(table: TableSource, head: bytes) -> None:
             return use("utf-16")
         raise SourceProblem("encoding-error", messages.format_message("encoding-error"))
     if head.startswith(b"\xef\xbb\xbf"):
-        if _decodes(table.path, "utf-8", 3):
+        if _decodes(table.path, "utf-8", 3, sample=sample):
             return use("utf-8-sig")
         # Seen in the wild: a UTF-8 BOM written in front of Windows-1252 text.
         label = "Windows-1252 précédé d'une marque UTF-8 (BOM)"
@@ -238,9 +274,9 @@ def _detect_encoding(table: TableSource, head: bytes) -> None:
         if even > 0.9 * nuls and _decodes(table.path, "utf-16-be"):
             return use("utf-16-be")
         raise SourceProblem("format-error", "le fichier contient des données binaires")
-    if _decodes(table.path, "utf-8"):
+    if _decodes(table.path, "utf-8", sample=sample):
         return use("utf-8")
-    if _decodes(table.path, "cp1252"):
+    if _decodes(table.path, "cp1252", sample=sample):
         return use("cp1252")
     return use("latin-1")
 
