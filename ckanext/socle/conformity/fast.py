@@ -45,6 +45,7 @@ from .reader import FIELD_SIZE_LIMIT, TableSource, copy_as_utf8
 
 AUTO_MIN_BYTES = 2 * 1024 * 1024  # below this the exact path is as fast as polars' start-up
 BATCH_ROWS = 200_000
+CHUNK_BYTES = 8 * 1024 * 1024
 CACHE_LIMIT = 500_000  # distinct values remembered per field and check
 
 _ASCII_PRINTABLE = r"^[ -~]*$"
@@ -56,6 +57,20 @@ _SIMPLE_INT_CELL = r"^[ \t]*-?[0-9]{1,15}[ \t]*$"
 
 def _false(n: int) -> pl.Series:
     return pl.repeat(False, n, dtype=pl.Boolean, eager=True)
+
+
+def _record_boundary(buffer: bytes) -> int:
+    """Index just after the last newline of ``buffer`` that ends a record (even quote count
+    before it); 0 when there is none."""
+    position = buffer.rfind(b"\n")
+    quotes = buffer.count(b'"', 0, position + 1) if position >= 0 else 0
+    while position >= 0:
+        if quotes % 2 == 0:
+            return position + 1
+        previous = buffer.rfind(b"\n", 0, position)
+        quotes -= buffer.count(b'"', previous + 1, position + 1)
+        position = previous
+    return 0
 
 
 class Fallback(Exception):
@@ -158,17 +173,17 @@ _DOUBLED = None
 
 
 def _luhn(digits):
-    """Luhn checksum of each row of a (rows x length) numpy matrix of digits."""
+    """Luhn checksum of each row of a (rows x length) numpy matrix of digits (uint8)."""
     import numpy as np
 
     global _DOUBLED
     if _DOUBLED is None:
-        _DOUBLED = np.array([0, 2, 4, 6, 8, 1, 3, 5, 7, 9], dtype=np.int64)
+        _DOUBLED = np.array([0, 2, 4, 6, 8, 1, 3, 5, 7, 9], dtype=np.uint8)
     length = digits.shape[1]
     doubled = [j for j in range(length) if (length - 1 - j) % 2 == 1]
-    weighted = digits.astype(np.int64)
-    weighted[:, doubled] = _DOUBLED[digits[:, doubled]]
-    return weighted.sum(axis=1) % 10 == 0
+    plain = [j for j in range(length) if (length - 1 - j) % 2 == 0]
+    total = digits[:, plain].sum(axis=1, dtype=np.int32) + _DOUBLED[digits[:, doubled]].sum(axis=1, dtype=np.int32)
+    return total % 10 == 0
 
 
 def _check_shape(spec: checks_module.CheckSpec, v: pl.Expr) -> Optional[pl.Expr]:
@@ -238,9 +253,6 @@ class _Scan:
         self.value_cache: Dict[str, Dict[str, Optional[Tuple[Tuple[str, str], ...]]]] = {}
         self.check_cache: Dict[int, Dict[str, bool]] = {}
         self.seen: Dict[str, set] = {fp.name: set() for fp in plan.fields if fp.unique}
-        self.line_delimiters: Optional[Any] = None
-        self.line_quotes: Optional[Any] = None
-        self.lines_matched = False  # whether records were matched with physical lines
         self.lines: Optional[int] = None
         # every vectorised test of a batch, evaluated in one polars select (in parallel)
         self.sure_exprs: List[pl.Expr] = []
@@ -255,35 +267,55 @@ class _Scan:
                     self.sure_exprs.append(expr.fill_null(False).alias(f"check:{id(spec)}"))
 
     # -- records ------------------------------------------------------------------------------
-    def _batches(self):
-        limit = self.options.row_limit
-        frame = pl.scan_csv(
-            self.path, has_header=False, separator=self.delimiter, quote_char='"',
-            schema={c: pl.String for c in self.columns}, infer_schema=False, row_index_name="__row",
-            n_rows=None if limit is None else limit + 2, truncate_ragged_lines=False, raise_if_empty=False,
-            empty_string_is_null=True,
-        )
-        return frame.collect_batches(chunk_size=BATCH_ROWS, engine="streaming")
+    def _chunks(self):
+        """(first record number, records, lines) of consecutive byte chunks of the file, cut at
+        record boundaries (a newline preceded by an even number of quotes). Reading chunks of
+        bytes rather than letting polars map the whole file keeps memory bounded."""
+        schema = {c: pl.String for c in self.columns}
+        with open(self.path, "rb") as handle:
+            carry = b""
+            first_row = 0
+            while True:
+                data = handle.read(CHUNK_BYTES)
+                buffer = carry + data
+                if data:
+                    cut = _record_boundary(buffer)
+                    if cut <= 0:
+                        carry = buffer  # one record longer than a chunk: read on
+                        continue
+                    part, carry = buffer[:cut], buffer[cut:]
+                else:
+                    part, carry = buffer, b""
+                if part:
+                    records = pl.read_csv(
+                        part, has_header=False, separator=self.delimiter, quote_char='"', schema=schema,
+                        infer_schema=False, truncate_ragged_lines=False, raise_if_empty=False,
+                        empty_string_is_null=True,
+                    ).with_row_index("__row", offset=first_row)
+                    yield first_row, records, self._lines(part)
+                    first_row += records.height
+                    limit = self.options.row_limit
+                    if limit is not None and first_row > limit + 1:
+                        return
+                if not data:
+                    return
 
-    def _load_line_delimiters(self) -> None:
+    def _lines(self, part: bytes) -> pl.DataFrame:
         line = pl.col("line")
-        frame = pl.scan_lines(self.path).select(
+        lines = pl.scan_lines(part).select(
             d=line.str.count_matches(self.delimiter, literal=True).cast(pl.UInt32),
             q=line.str.contains('"', literal=True),
             r=line.str.contains("\r", literal=True),
-            n=line.str.len_bytes(),
-        )
-        lines = frame.collect(engine="streaming")
-        if lines.height and lines["n"].max() > FIELD_SIZE_LIMIT:  # type: ignore[operator]
+            n=line.str.len_bytes() > FIELD_SIZE_LIMIT,
+        ).collect()
+        if lines["n"].any():
             raise Fallback("a line is longer than the exact reader's cell limit")
         if lines["r"].any():
             # Python's csv module ends a record at a lone CR, polars keeps it in the cell
             raise Fallback("carriage return inside a line")
-        self.lines = lines.height
-        self.line_delimiters = lines["d"]
-        self.line_quotes = lines["q"]
+        return lines
 
-    def _check_short_records(self, batch: pl.DataFrame) -> None:
+    def _check_short_records(self, batch: pl.DataFrame, first_row: int, lines: pl.DataFrame) -> None:
         """Only records whose last cell is null can be short; count their fields exactly: the
         delimiters of their line minus those inside their (quoted) cells."""
         last = self.columns[-1]
@@ -292,12 +324,11 @@ class _Scan:
         ).filter(batch[last].is_null())
         if suspects.height == 0:
             return
-        self.lines_matched = True
-        index = suspects["__row"].cast(pl.UInt32)
-        if int(index.max()) >= len(self.line_delimiters):  # type: ignore[arg-type]
-            raise Fallback("more records than lines")
-        raw = self.line_delimiters.gather(index).cast(pl.Int64)  # type: ignore[union-attr]
-        quoted = self.line_quotes.gather(index)  # type: ignore[union-attr]
+        if lines.height != batch.height:
+            raise Fallback("multi-line records: lines and records cannot be matched")
+        index = (suspects["__row"] - first_row).cast(pl.UInt32)
+        raw = lines["d"].gather(index).cast(pl.Int64)
+        quoted = lines["q"].gather(index)
         inner = pl.Series([0] * suspects.height, dtype=pl.Int64)
         if quoted.any():
             rows_with_quotes = suspects.filter(quoted)["__row"]
@@ -313,33 +344,28 @@ class _Scan:
             raise Fallback("short record")
 
     def run(self) -> Tuple[int, bool]:
-        self._load_line_delimiters()
         limit = self.options.row_limit
         rows = 0
         truncated = False
-        last_row = -1
-        for batch in self._batches():
-            if batch.height == 0:
-                continue
-            last_row = int(batch["__row"][-1])
-            if int(batch["__row"][0]) == 0:
+        for first_row, records, lines in self._chunks():
+            batch = records
+            if first_row == 0 and batch.height:
                 first = [batch[c][0] for c in self.columns]
                 if ["" if x is None else x for x in first] != [str(h) for h in self.header] + [""] * (
                         self.width - len(self.header)):
                     raise Fallback("header differs")
+            self._check_short_records(batch, first_row, lines)
+            if first_row == 0:
                 batch = batch.slice(1)
             if limit is not None:
                 keep = batch.filter(pl.col("__row") <= limit)
                 if keep.height < batch.height:
                     truncated = True
                 batch = keep
-            if batch.height == 0:
-                continue
-            self._check_short_records(batch)
-            rows += batch.height
-            self._batch(batch)
-        if self.lines_matched and (truncated or self.lines != last_row + 1):
-            raise Fallback("multi-line records: lines and records cannot be matched")
+            for start in range(0, batch.height, BATCH_ROWS):
+                part = batch.slice(start, BATCH_ROWS)
+                rows += part.height
+                self._batch(part)
         return rows, truncated
 
     # -- one batch ------------------------------------------------------------------------------
