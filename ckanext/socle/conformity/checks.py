@@ -348,9 +348,22 @@ def run_row_check(
     raise KeyError(name)  # pragma: no cover
 
 
-def compile_cell_check(spec: CheckSpec) -> Callable[[Any], bool]:
+def compile_cell_check(spec: CheckSpec, cache_limit: int = 50_000) -> Callable[[Any], bool]:
+    """The check as a function of the cell, memoised for text cells."""
     function = CELL_CHECK_FUNCTIONS[spec.name]
-    return lambda value: function(value, spec)
+    cache: Dict[str, bool] = {}
+
+    def check(value: Any) -> bool:
+        if type(value) is not str:
+            return function(value, spec)
+        result = cache.get(value)
+        if result is None:
+            result = function(value, spec)
+            if len(cache) < cache_limit:
+                cache[value] = result
+        return result
+
+    return check
 
 
 def row_check_tuple(spec: CheckSpec) -> Tuple[str, ...]:

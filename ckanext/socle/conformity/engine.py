@@ -22,6 +22,7 @@ from .reader import SourceProblem, TableSource, iter_records, verify_encoding
 from .schema import SchemaInfo
 
 _NOT_EVALUATED = None
+READ_CACHE_LIMIT = 50_000  # distinct text values remembered per field and per check
 
 
 # ---------------------------------------------------------------------------------------------
@@ -36,6 +37,18 @@ class FieldPlan:
     missing_values: frozenset
     unique: bool
     cell_checks: List[Tuple[checks_module.CheckSpec, Callable[[Any], bool]]] = field(default_factory=list)
+    cache: Dict[str, Tuple[Any, Optional[Dict[str, str]]]] = field(default_factory=dict)
+
+    def read(self, raw: Any) -> Tuple[Any, Optional[Dict[str, str]]]:
+        """The frictionless cell reader, memoised for text cells (a pure function of them)."""
+        if type(raw) is not str:
+            return self.reader(raw)
+        result = self.cache.get(raw)
+        if result is None:
+            result = self.reader(raw)
+            if len(self.cache) < READ_CACHE_LIMIT:
+                self.cache[raw] = result
+        return result
 
     @property
     def position(self) -> int:
@@ -298,7 +311,7 @@ def validate_record(plan: Plan, number: int, record: List[Any], spreadsheet: boo
             raw = None
         else:
             raw = record[fp.index]
-        value, notes = fp.reader(raw)
+        value, notes = fp.read(raw)
         empty = raw is None or str(raw) in fp.missing_values
         cells[fp.name] = None if empty else raw
         invalid[fp.name] = bool(notes)
