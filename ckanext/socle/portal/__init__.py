@@ -1,0 +1,1 @@
+"""Portal-level pages of the `socle` plugin: the home page that leads to each capability."""
