@@ -54,7 +54,7 @@ def dataset_fields(kind: dict) -> list[dict]:
              "Type the name, postcode or INSEE code of the communes the data cover; without JavaScript, "
              "type INSEE codes separated by commas. Empty: the publishing authority's commune.")},
         {"field_name": "temporal_coverage", "label": _text("Période couverte", "Temporal coverage"),
-         "repeating_once": True, "repeating_label": _text("Période", "Period"),
+         "display_snippet": "socle_period.html", "repeating_once": True, "repeating_label": _text("Période", "Period"),
          "repeating_subfields": [
              {"field_name": "start", "label": _text("Début", "Start"), "form_snippet": "date.html",
               "display_snippet": "date.html", "validators": "ignore_missing socle_date"},
@@ -75,6 +75,7 @@ def dataset_fields(kind: dict) -> list[dict]:
                             "(article D. 323-2-1 du code des relations entre le public et l'administration).",
                             "Public data are published under the Licence Ouverte 2.0 or the ODbL.")},
         {"field_name": "contact", "label": _text("Contact", "Contact"), "repeating_once": True,
+         "display_snippet": "socle_contact.html",
          "repeating_label": _text("Contact", "Contact point"),
          "repeating_subfields": [
              {"field_name": "name", "label": _text("Service ou personne", "Department or person"),
@@ -87,7 +88,7 @@ def dataset_fields(kind: dict) -> list[dict]:
          "form_placeholder": _text("ex. associations, sport", "e.g. associations, sport")},
         # Derived on save (after_validators), shown on the dataset page, mapped by ckanext-dcat.
         {"field_name": "conforms_to", "label": _text("Conforme au schéma", "Conforms to"),
-         "preset": "multiple_text", "form_snippet": None, "display_snippet": "multiple_text.html",
+         "preset": "multiple_text", "form_snippet": None, "display_snippet": "socle_conforms_to.html",
          "validators": "ignore_missing scheming_multiple_text"},
         {"field_name": "spatial_coverage", "label": _text("Couverture géographique", "Spatial coverage"),
          "form_snippet": None, "display_snippet": None,
@@ -121,7 +122,7 @@ def resource_fields(kind: dict) -> list[dict]:
          "help_text": _text("Par défaut la version la plus récente ; choisissez celle que suit votre fichier.",
                             "Newest by default; pick the one your file follows.")},
         {"field_name": "conforms_to", "label": _text("Conforme au schéma", "Conforms to"), "form_snippet": None,
-         "display_snippet": "link.html", "validators": "socle_conforms_to"},
+         "display_snippet": "socle_conforms_to.html", "validators": "socle_conforms_to"},
     ]
 
 
