@@ -261,10 +261,6 @@ class _Scan:
             expr = _surely_valid(fp, v)
             if expr is not None:
                 self.sure_exprs.append(expr.fill_null(False).alias(f"sure:{fp.name}"))
-            for spec, _ in fp.cell_checks:
-                expr = _check_shape(spec, v)
-                if expr is not None:
-                    self.sure_exprs.append(expr.fill_null(False).alias(f"check:{id(spec)}"))
 
     # -- records ------------------------------------------------------------------------------
     def _chunks(self):
@@ -292,7 +288,8 @@ class _Scan:
                         infer_schema=False, truncate_ragged_lines=False, raise_if_empty=False,
                         empty_string_is_null=True,
                     ).with_row_index("__row", offset=first_row)
-                    yield first_row, records, self._lines(part)
+                    self._check_bytes(part)
+                    yield first_row, records, part
                     first_row += records.height
                     limit = self.options.row_limit
                     if limit is not None and first_row > limit + 1:
@@ -300,61 +297,69 @@ class _Scan:
                 if not data:
                     return
 
-    def _lines(self, part: bytes) -> pl.DataFrame:
-        line = pl.col("line")
-        lines = pl.scan_lines(part).select(
-            d=line.str.count_matches(self.delimiter, literal=True).cast(pl.UInt32),
-            q=line.str.contains('"', literal=True),
-            r=line.str.contains("\r", literal=True),
-            n=line.str.len_bytes() > FIELD_SIZE_LIMIT,
-        ).collect()
-        if lines["n"].any():
-            raise Fallback("a line is longer than the exact reader's cell limit")
-        if lines["r"].any():
-            # Python's csv module ends a record at a lone CR, polars keeps it in the cell
-            raise Fallback("carriage return inside a line")
-        return lines
+    @staticmethod
+    def _check_bytes(part: bytes) -> None:
+        import numpy as np
 
-    def _check_short_records(self, batch: pl.DataFrame, first_row: int, lines: pl.DataFrame) -> None:
+        if len(part) > FIELD_SIZE_LIMIT:
+            longest = max(len(line) for line in part.split(b"\n"))
+            if longest > FIELD_SIZE_LIMIT:
+                raise Fallback("a line is longer than the exact reader's cell limit")
+        if b"\r" in part:
+            data = np.frombuffer(part, dtype=np.uint8)
+            positions = np.flatnonzero(data == 13)
+            following = data[np.minimum(positions + 1, len(data) - 1)]
+            if (following != 10).any() or positions[-1] == len(data) - 1:
+                # Python's csv module ends a record at a lone CR, polars keeps it in the cell
+                raise Fallback("carriage return inside a line")
+
+    def _check_short_records(self, batch: pl.DataFrame, first_row: int, part: bytes) -> None:
         """Only records whose last cell is null can be short; count their fields exactly: the
         delimiters of their line minus those inside their (quoted) cells."""
         last = self.columns[-1]
-        suspects = batch.select(
-            pl.col("__row"), empty=pl.all_horizontal([pl.col(c).is_null() for c in self.columns])
-        ).filter(batch[last].is_null())
-        if suspects.height == 0:
+        positions = batch[last].is_null().arg_true()
+        if len(positions) == 0:
             return
+        line = pl.col("line")
+        lines = pl.scan_lines(part).select(
+            d=line.str.count_matches(self.delimiter, literal=True).cast(pl.Int64),
+            q=line.str.contains('"', literal=True),
+        ).collect()
         if lines.height != batch.height:
             raise Fallback("multi-line records: lines and records cannot be matched")
-        index = (suspects["__row"] - first_row).cast(pl.UInt32)
-        raw = lines["d"].gather(index).cast(pl.Int64)
-        quoted = lines["q"].gather(index)
-        inner = pl.Series([0] * suspects.height, dtype=pl.Int64)
-        if quoted.any():
-            rows_with_quotes = suspects.filter(quoted)["__row"]
-            counted = batch.filter(pl.col("__row").is_in(rows_with_quotes.implode())).select(
-                pl.col("__row"),
-                n=pl.sum_horizontal([pl.col(c).str.count_matches(self.delimiter, literal=True).fill_null(0)
-                                     for c in self.columns]).cast(pl.Int64),
-            )
-            inner = suspects.select("__row").join(counted, on="__row", how="left", maintain_order="left")["n"].fill_null(0)
-        fields = raw - inner + 1
-        regular = (fields == self.width) | (suspects["empty"] & (raw == 0))
-        if not regular.all():
+        raw = lines["d"].gather(positions)
+        quoted = lines["q"].gather(positions)
+        fields = raw + 1
+        if quoted.any():  # subtract the delimiters inside quoted cells
+            which = quoted.arg_true()
+            inner = batch[positions.gather(which)].select(
+                pl.sum_horizontal([pl.col(c).str.count_matches(self.delimiter, literal=True).fill_null(0)
+                                   for c in self.columns]).cast(pl.Int64)
+            ).to_series()
+            fields = fields.scatter(which, fields.gather(which) - inner)
+        irregular = (fields != self.width).arg_true()
+        if len(irregular) == 0:
+            return
+        # an empty line is a record without any cell: a blank row on both paths
+        empty_line = raw.gather(irregular) == 0
+        if not empty_line.all():
+            raise Fallback("short record")
+        rows = batch[positions.gather(irregular)]
+        if not rows.select(pl.all_horizontal([pl.col(c).is_null() for c in self.columns])).to_series().all():
             raise Fallback("short record")
 
     def run(self) -> Tuple[int, bool]:
         limit = self.options.row_limit
         rows = 0
         truncated = False
-        for first_row, records, lines in self._chunks():
+        for first_row, records, part in self._chunks():
             batch = records
             if first_row == 0 and batch.height:
                 first = [batch[c][0] for c in self.columns]
                 if ["" if x is None else x for x in first] != [str(h) for h in self.header] + [""] * (
                         self.width - len(self.header)):
                     raise Fallback("header differs")
-            self._check_short_records(batch, first_row, lines)
+            self._check_short_records(batch, first_row, part)
             if first_row == 0:
                 batch = batch.slice(1)
             if limit is not None:
@@ -375,17 +380,24 @@ class _Scan:
         lister = _Lister(room)
         numbers = (batch["__row"] + 1).to_list() if room else None
         frame = batch.select([pl.col(c).fill_null("") for c in self.columns])
-
-        blank = frame.select(pl.all_horizontal([pl.col(c) == "" for c in self.columns]).alias("b"))["b"]
+        # one select, evaluated in parallel: blank rows, empty cells, the "surely valid" tests
+        flags = frame.select(
+            [pl.all_horizontal([pl.col(c) == "" for c in self.columns]).alias("blank")]
+            + [(pl.col(f"c{fp.index}") == next(iter(fp.missing_values)) if len(fp.missing_values) == 1
+                else pl.col(f"c{fp.index}").is_in(list(fp.missing_values))).alias(f"empty:{fp.name}")
+               for fp in plan.fields if fp.missing_values]
+            + self.sure_exprs
+        )
+        self.sure = flags
+        blank = flags["blank"]
         not_blank = ~blank
         lister.add("blank-row", blank.arg_true(), lambda p: [blank_row_issue(numbers[p])])
 
-        self.sure = frame.select(self.sure_exprs) if self.sure_exprs else pl.DataFrame()
         empty: Dict[str, pl.Series] = {}
         invalid: Dict[str, pl.Series] = {}
         for fp in plan.fields:
             values = frame[f"c{fp.index}"]
-            empty[fp.name] = values.is_in(list(fp.missing_values)) if fp.missing_values else _false(len(values))
+            empty[fp.name] = flags[f"empty:{fp.name}"] if fp.missing_values else _false(len(values))
             invalid[fp.name] = self._cells(fp, values, not_blank, empty[fp.name], lister, numbers)
         for spec, fps in plan.row_checks:
             self._row_check(spec, fps, frame, not_blank, empty, invalid, lister, numbers)
@@ -463,13 +475,14 @@ class _Scan:
 
     def _cell_check(self, fp: FieldPlan, spec, function, values: pl.Series, active: pl.Series,
                     lister: _Lister, numbers) -> None:
-        if f"check:{id(spec)}" in self.sure.columns:
-            candidates = active & ~_luhn_ok(spec, self.sure[f"check:{id(spec)}"], values)
-        else:
-            candidates = active
+        distinct = values.filter(active).unique()
+        if spec.name in ("french-siret-value", "french-siren-value"):
+            # shape and Luhn sums with numpy on the distinct values; the rest runs the exact check
+            shape = pl.DataFrame({"v": distinct}).select(_check_shape(spec, pl.col("v")).fill_null(False))
+            distinct = distinct.filter(~_luhn_ok(spec, shape.to_series(), distinct))
         cache = self.check_cache.setdefault(id(spec), {})
         failing = []
-        for value in values.filter(candidates).unique().to_list():
+        for value in distinct.to_list():
             ok = cache.get(value)
             if ok is None:
                 ok = bool(function(value))
@@ -479,7 +492,7 @@ class _Scan:
                 failing.append(value)
         if not failing:
             return
-        bad = candidates & values.is_in(failing)
+        bad = active & values.is_in(failing)
         lister.add(spec.name, bad.arg_true(), lambda p: [check_issue(spec, fp, numbers[p], values[p])])
 
     def _row_check(self, spec, fps: List[FieldPlan], frame: pl.DataFrame, not_blank: pl.Series,
