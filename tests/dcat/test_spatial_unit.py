@@ -38,7 +38,8 @@ def test_file_reference_reads_only_the_codes_asked():
     assert set(reference.outlines) == {"94028"}
 
 
-def test_index_spatial_fills_and_keeps_explicit_geometry():
+def test_index_spatial_fills_and_keeps_explicit_geometry(monkeypatch):
+    monkeypatch.setattr(spatial, "reference_folder", lambda: sources.SAMPLE_DIR)
     pkg = {"name": "x", "extras_socle_communes": '["94028"]'}
     spatial.index_spatial(pkg)
     assert json.loads(pkg["extras_spatial"])["type"] == "MultiPolygon"
@@ -46,6 +47,8 @@ def test_index_spatial_fills_and_keeps_explicit_geometry():
     explicit = json.dumps({"type": "Polygon", "coordinates": SQUARE})
     pkg = {"name": "y", "socle_communes": ["94028"], "extras_spatial": explicit, "spatial": explicit}
     assert spatial.index_spatial(pkg)["spatial"] == explicit
+    broken = {"name": "z", "socle_communes": {"not": "codes"}}
+    assert spatial.index_spatial(broken) is broken  # never raises inside a dataset write
 
 
 def test_vocabularies():

@@ -90,6 +90,13 @@ class SocleProfile(RDFProfile):
 
     # -- CKAN -> RDF -----------------------------------------------------------------------
     def graph_from_dataset(self, dataset_dict, dataset_ref):
+        try:
+            self._socle_graph(dataset_dict, dataset_ref)
+        except Exception:  # one odd dataset must not take the whole catalogue down
+            log.exception("socle RDF profile: dataset %s written without its socle additions",
+                          dataset_dict.get("name"))
+
+    def _socle_graph(self, dataset_dict, dataset_ref):
         g = self.g
         for prefix, namespace in (("dqv", DQV), ("prov", PROV), ("ldqd", LDQD), ("locn", LOCN),
                                   ("gsp", GSP), ("adms", ADMS), ("skos", SKOS)):

@@ -148,9 +148,8 @@ def _file_reference(folder: str) -> _FileReference:
 def reference_folder() -> str:
     from ckanext.socle.reference import sources
 
-    folder = os.environ.get("SOCLE_REFERENCE_DIR") or sources.DEFAULT_DIR
-    if os.path.isfile(os.path.join(folder, sources.COMMUNES_FILE)):
-        return folder
+    if os.path.isfile(os.path.join(sources.DEFAULT_DIR, sources.COMMUNES_FILE)):
+        return sources.DEFAULT_DIR
     return sources.SAMPLE_DIR
 
 
@@ -231,6 +230,14 @@ def index_spatial(pkg_dict: dict) -> dict:
     A geometry the dataset already carries (harvested, or set by an administrator) is kept.
     Also indexes ``socle_spatial_year``, the COG year of the outlines used.
     """
+    try:
+        return _index_spatial(pkg_dict)
+    except Exception:  # indexing runs inside every dataset write: never make it fail
+        log.exception("Spatial coverage of dataset %s not indexed", pkg_dict.get("name"))
+        return pkg_dict
+
+
+def _index_spatial(pkg_dict: dict) -> dict:
     if explicit_spatial(pkg_dict):
         return pkg_dict
     codes = dataset_communes(pkg_dict)
