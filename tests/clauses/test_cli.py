@@ -45,3 +45,21 @@ def test_export_then_import_appends_new_versions_only(cli, seeded, tmp_path):
     assert "changed but ignored" not in stored.versions[0].body
     assert stored.versions[1].body.endswith("Ajout importé.\n")
     assert cli.invoke(clauses_cli.clauses, ["import", str(tmp_path / "nope.yaml")]).exit_code != 0
+
+
+def test_demo_fills_clauses_for_the_demo_communes_once(cli, clauses_db):
+    from ckan.tests import factories
+
+    from ckanext.socle.clauses.demo import INSTANCES
+
+    names = sorted({item["organization"] for item in INSTANCES})
+    for name in names[:-1]:                       # one commune missing: skipped, said so
+        factories.Organization(name=name, title=name, siren="219400280", insee_code="94028")
+    result = cli.invoke(clauses_cli.clauses, ["demo"])
+    assert result.exit_code == 0, result.output
+    expected = sum(1 for item in INSTANCES if item["organization"] != names[-1])
+    assert f"clauses de démonstration créées : {expected}" in result.output
+    assert f"organisation {names[-1]} absente" in result.output
+    again = cli.invoke(clauses_cli.clauses, ["demo"])
+    assert "modèles créés : 0, clauses de démonstration créées : 0" in again.output
+    assert model.Session.query(cm.ClauseInstance).count() == expected

@@ -58,4 +58,12 @@ def import_(source):
         sys.exit(1)
 
 
+@clauses.command()
+def demo():
+    """Seed the templates and fill a few clauses for the Infocom94 demo communes."""
+    from ckanext.socle.clauses import demo as clauses_demo
+
+    clauses_demo.load(progress=click.echo)
+
+
 commands = [clauses]

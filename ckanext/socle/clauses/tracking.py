@@ -16,6 +16,7 @@ import datetime as dt
 import ckan.plugins.toolkit as tk
 
 from . import schedule
+from . import variables as V
 
 LEVELS = {
     "conforme": ("Conforme", "Conformant", "success"),
@@ -101,5 +102,7 @@ def track(instance: dict, organization: dict, today: dt.date | None = None) -> l
             "state_label": schedule.STATES[situation["state"]][0],
             "last_due": situation["last_due"].isoformat() if situation["last_due"] else None,
             "next_due": situation["next_due"].isoformat() if situation["next_due"] else None,
+            "last_due_label": V.format_date(situation["last_due"]) if situation["last_due"] else "",
+            "next_due_label": V.format_date(situation["next_due"]) if situation["next_due"] else "",
         })
     return lines

@@ -496,7 +496,7 @@ PREFILL_KEYS = {
     "title": ("title", "display_name", "name"),
     "siren": ("siren", "authority_siren"),
     "insee_code": ("insee_code", "code_insee", "cog", "commune_code"),
-    "authority_kind": ("authority_kind", "type_collectivite", "kind"),
+    "authority_kind": ("socle_kind", "authority_kind", "type_collectivite"),
     "portal_url": ("portal_url", "url"),
     "email": ("email", "contact_email", "opendata_email"),
 }
