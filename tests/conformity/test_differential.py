@@ -175,3 +175,26 @@ def test_generated_file_uses_the_fast_path():
     csv.writer(buffer, lineterminator="\r\n").writerows(rows)
     report = validate(buffer.getvalue().encode(), "subventions", options=Options(engine="fast"))
     assert report.engine["path"] == "fast" and report.level == "conforme" and report.rows == 2000
+
+
+def test_record_boundary():
+    from ckanext.socle.conformity.fast import _record_boundary
+
+    assert _record_boundary(b'a,b\nc,d\n') == 8
+    assert _record_boundary(b'a,"b\nc",d\ne') == 10  # the newline inside quotes is not a boundary
+    assert _record_boundary(b'a,"b\nc') == 0  # inside a quoted cell
+    assert _record_boundary(b'x\na,"b\nc') == 2
+    assert _record_boundary(b'"a\nb') == 0
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(records=rows_strategy, chunk=st.integers(16, 400))
+def test_small_chunks_cut_at_record_boundaries(monkeypatch, records, chunk):
+    """Chunks of a few bytes: records (multi-line cells included) are never cut."""
+    from ckanext.socle.conformity import fast
+
+    monkeypatch.setattr(fast, "CHUNK_BYTES", chunk)
+    monkeypatch.setattr(fast, "BATCH_ROWS", 7)
+    text = render(records, SUBVENTIONS_HEADER, VALUES, ",", "\r\n", csv.QUOTE_MINIMAL, {})
+    exact, fast_report = both(text.encode("utf-8"), "subventions")
+    assert_same(exact, fast_report)

@@ -286,7 +286,7 @@ class _Scan:
                     records = pl.read_csv(
                         part, has_header=False, separator=self.delimiter, quote_char='"', schema=schema,
                         infer_schema=False, truncate_ragged_lines=False, raise_if_empty=False,
-                        empty_string_is_null=True,
+                        empty_string_is_null=False,  # empty and missing cells both read as ""
                     ).with_row_index("__row", offset=first_row)
                     self._check_bytes(part)
                     yield first_row, records, part
@@ -314,10 +314,11 @@ class _Scan:
                 raise Fallback("carriage return inside a line")
 
     def _check_short_records(self, batch: pl.DataFrame, first_row: int, part: bytes) -> None:
-        """Only records whose last cell is null can be short; count their fields exactly: the
-        delimiters of their line minus those inside their (quoted) cells."""
+        """Only records whose last cell is empty can be short (polars reads a missing cell as an
+        empty one); count their fields exactly: the delimiters of their line minus those inside
+        their (quoted) cells."""
         last = self.columns[-1]
-        positions = batch[last].is_null().arg_true()
+        positions = (batch[last] == "").fill_null(True).arg_true()
         if len(positions) == 0:
             return
         line = pl.col("line")
@@ -345,7 +346,7 @@ class _Scan:
         if not empty_line.all():
             raise Fallback("short record")
         rows = batch[positions.gather(irregular)]
-        if not rows.select(pl.all_horizontal([pl.col(c).is_null() for c in self.columns])).to_series().all():
+        if not rows.select(pl.all_horizontal([pl.col(c).fill_null("") == "" for c in self.columns])).to_series().all():
             raise Fallback("short record")
 
     def run(self) -> Tuple[int, bool]:
@@ -355,7 +356,7 @@ class _Scan:
         for first_row, records, part in self._chunks():
             batch = records
             if first_row == 0 and batch.height:
-                first = [batch[c][0] for c in self.columns]
+                first = [batch[c][0] for c in self.columns]  # "" for empty labels
                 if ["" if x is None else x for x in first] != [str(h) for h in self.header] + [""] * (
                         self.width - len(self.header)):
                     raise Fallback("header differs")
@@ -379,7 +380,9 @@ class _Scan:
         room = max(0, self.options.max_errors_listed - len(self.collector.listed))
         lister = _Lister(room)
         numbers = (batch["__row"] + 1).to_list() if room else None
-        frame = batch.select([pl.col(c).fill_null("") for c in self.columns])
+        frame = batch
+        if frame.select(pl.any_horizontal([pl.col(c).is_null().any() for c in self.columns])).item():
+            frame = batch.select([pl.col(c).fill_null("") for c in self.columns])
         # one select, evaluated in parallel: blank rows, empty cells, the "surely valid" tests
         flags = frame.select(
             [pl.all_horizontal([pl.col(c) == "" for c in self.columns]).alias("blank")]
