@@ -181,7 +181,11 @@ class SocleProfile(RDFProfile):
                     if _geometry_type(geometry) not in socle_spatial.POLYGON_TYPES:
                         g.remove((location, predicate, geometry))
         codes = socle_spatial.dataset_communes(dataset_dict)
-        for outline in socle_spatial.commune_outlines(codes):
+        known = self._cache("communes")
+        missing = [c for c in codes if c not in known]
+        if missing:
+            known.update({o.code: o for o in socle_spatial.commune_outlines(missing)})
+        for outline in (known[c] for c in codes if c in known):
             location = URIRef(vocab.commune_uri(outline.code))
             g.add((dataset_ref, DCT.spatial, location))
             g.set((location, RDF.type, DCT.Location))
@@ -192,18 +196,27 @@ class SocleProfile(RDFProfile):
             if outline.year:
                 g.set((location, DCT.issued, Literal(str(outline.year), datatype=XSD.gYear)))
 
+    def _cache(self, name: str) -> dict:
+        """A cache that lives as long as the graph: one catalogue page, or one dataset."""
+        caches = self.g.__dict__.setdefault("_socle_cache", {})
+        return caches.setdefault(name, {})
+
     def _organization(self, dataset_dict) -> dict:
         organization = dataset_dict.get("organization") or {}
         if not organization.get("id"):
             return {}
-        try:
-            return tk.get_action("organization_show")(
-                {"ignore_auth": True},
-                {"id": organization["id"], "include_datasets": False, "include_users": False,
-                 "include_groups": False, "include_tags": False, "include_followers": False},
-            )
-        except (tk.ObjectNotFound, tk.NotAuthorized):
-            return organization
+        cache = self._cache("organizations")
+        if organization["id"] not in cache:
+            try:
+                cache[organization["id"]] = tk.get_action("organization_show")(
+                    {"ignore_auth": True},
+                    {"id": organization["id"], "include_datasets": False, "include_dataset_count": False,
+                     "include_users": False, "include_groups": False, "include_tags": False,
+                     "include_followers": False},
+                )
+            except (tk.ObjectNotFound, tk.NotAuthorized):
+                cache[organization["id"]] = organization
+        return cache[organization["id"]]
 
     @staticmethod
     def _org_value(org: dict, key: str):
