@@ -89,6 +89,8 @@ def test_dataset_ttl_carries_schema_communes_publisher_and_conformity(app, porta
     assert g.value(period, DCAT.endDate) == Literal("2025-12-31", datatype=XSD.date)
     assert g.value(ref, DCT.accrualPeriodicity) == FREQ.ANNUAL
     assert g.value(distributions[0], DCT.license) == URIRef(LICENCE_OUVERTE_2)
+    assert g.value(ref, DCT.license) == URIRef(LICENCE_OUVERTE_2)
+    assert str(g.value(URIRef(LICENCE_OUVERTE_2), DCT.title)) == "Licence Ouverte / Open Licence version 2.0"
 
     # Conformity: a DQV quality measurement with the validation date.
     measurement = g.value(distributions[0], DQV.hasQualityMeasurement)

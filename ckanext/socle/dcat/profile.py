@@ -109,6 +109,8 @@ class SocleProfile(RDFProfile):
             self._distribution_conformity(resource_dict, distribution)
             if licence and not list(g.objects(distribution, DCT.license)):
                 self._add_licence(distribution, licence, dataset_dict.get("license_title"))
+        if licence:  # DCAT 3 allows it on the dataset too; data.gouv.fr reads both places
+            self._add_licence(dataset_ref, licence, dataset_dict.get("license_title"))
         self._dataset_spatial(dataset_dict, dataset_ref)
         self._dataset_publisher(dataset_dict, dataset_ref)
         self._dataset_frequency(dataset_dict, dataset_ref)
