@@ -8,7 +8,7 @@ from ckan.tests import factories, helpers
 from ckanext.socle.validation import jobs
 from ckanext.socle.validation.model import ValidationRun
 
-from .conftest import PLUGINS
+from .conftest import make_dataset, make_org, PLUGINS
 from .test_fetch import file_server  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.ckan_config("ckan.plugins", PLUGINS), pytest.mark.usefixtures("socle_db")]
@@ -17,7 +17,7 @@ pytestmark = [pytest.mark.ckan_config("ckan.plugins", PLUGINS), pytest.mark.usef
 def test_job_timeout_is_a_technical_error_and_can_be_rerun(file_server, ckan_config, monkeypatch, worker):  # noqa: F811
     monkeypatch.setitem(ckan_config, "ckanext.socle.validation.fetch.allowed_hosts", [f"127.0.0.1:{file_server.port}"])
     monkeypatch.setitem(ckan_config, "ckanext.socle.validation.job_timeout", 1)
-    dataset = factories.Dataset(owner_org=factories.Organization()["id"])
+    dataset = make_dataset(make_org())
     resource = factories.Resource(package_id=dataset["id"], url=file_server.base + "/slow.csv", format="CSV",
                                   schema_name="subventions", schema_version="2.1.1")
     worker()
@@ -51,7 +51,7 @@ def redis_down(monkeypatch, ckan_config):
 
 
 def test_queue_down_keeps_the_resource_and_records_why(upload_resource, redis_down):
-    dataset = factories.Dataset(owner_org=factories.Organization()["id"])
+    dataset = make_dataset(make_org())
     resource = upload_resource(dataset["id"], "valid")  # the save itself succeeds
     assert helpers.call_action("resource_show", id=resource["id"])["url"].endswith(".csv")
     run = helpers.call_action("socle_validation_show", resource_id=resource["id"])
@@ -63,7 +63,7 @@ def test_queue_back_then_rerun(upload_resource, redis_down, worker, monkeypatch,
     from ckan.lib import jobs as ckan_jobs
     from ckan.lib import redis as ckan_redis
 
-    dataset = factories.Dataset(owner_org=factories.Organization()["id"])
+    dataset = make_dataset(make_org())
     resource = upload_resource(dataset["id"], "valid")
     monkeypatch.undo()  # Redis is back
     ckan_redis._connection_pool = None
@@ -78,7 +78,7 @@ def test_queue_back_then_rerun(upload_resource, redis_down, worker, monkeypatch,
 def test_lost_job_is_reaped_into_a_technical_error(upload_resource):
     from ckan.lib import jobs as ckan_jobs
 
-    dataset = factories.Dataset(owner_org=factories.Organization()["id"])
+    dataset = make_dataset(make_org())
     resource = upload_resource(dataset["id"], "valid")
     run = helpers.call_action("socle_validation_show", resource_id=resource["id"])
     assert run["state"] == "en_cours"
@@ -95,7 +95,7 @@ def test_worker_death_callback_marks_the_run(upload_resource):
 
     from ckan.lib import jobs as ckan_jobs
 
-    dataset = factories.Dataset(owner_org=factories.Organization()["id"])
+    dataset = make_dataset(make_org())
     resource = upload_resource(dataset["id"], "valid")
     job = ckan_jobs.get_queue(jobs.queue_name()).jobs[0]
     job.execute_failure_callback(__import__("rq").timeouts.UnixSignalDeathPenalty, AbandonedJobError,
@@ -109,7 +109,7 @@ def test_a_run_older_than_the_timeout_is_not_shown_en_cours(upload_resource, cka
 
     import ckan.model as model
 
-    dataset = factories.Dataset(owner_org=factories.Organization()["id"])
+    dataset = make_dataset(make_org())
     resource = upload_resource(dataset["id"], "valid")
     row = model.Session.query(ValidationRun).filter_by(resource_id=resource["id"]).one()
     row.status, row.started = "running", datetime.datetime.utcnow() - datetime.timedelta(hours=2)

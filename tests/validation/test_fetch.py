@@ -14,7 +14,7 @@ from ckan.tests import factories, helpers
 
 from ckanext.socle.validation import fetch
 
-from .conftest import DATA, FILES, PLUGINS
+from .conftest import make_dataset, make_org, DATA, FILES, PLUGINS
 
 pytestmark = [pytest.mark.ckan_config("ckan.plugins", PLUGINS), pytest.mark.usefixtures("with_plugins")]
 
@@ -126,7 +126,7 @@ def test_allow_private_switch(file_server, ckan_config, monkeypatch):
 @pytest.mark.usefixtures("socle_db")
 def test_url_resource_is_validated_by_the_worker(file_server, ckan_config, monkeypatch, worker):
     monkeypatch.setitem(ckan_config, "ckanext.socle.validation.fetch.allowed_hosts", [f"127.0.0.1:{file_server.port}"])
-    dataset = factories.Dataset(owner_org=factories.Organization()["id"])
+    dataset = make_dataset(make_org())
     resource = factories.Resource(package_id=dataset["id"], url=file_server.base + "/valid.csv", format="CSV",
                                   schema_name="subventions", schema_version="2.1.1")
     worker()
@@ -136,7 +136,7 @@ def test_url_resource_is_validated_by_the_worker(file_server, ckan_config, monke
 
 @pytest.mark.usefixtures("socle_db")
 def test_refused_url_is_a_technical_error_with_its_reason(worker):
-    dataset = factories.Dataset(owner_org=factories.Organization()["id"])
+    dataset = make_dataset(make_org())
     resource = factories.Resource(package_id=dataset["id"], url="http://169.254.169.254/latest/data.csv",
                                   format="CSV", schema_name="subventions", schema_version="2.1.1")
     worker()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from ckan.tests import factories, helpers
 
-from .conftest import FILES, PLUGINS
+from .conftest import make_dataset, make_org, FILES, PLUGINS
 
 pytestmark = [pytest.mark.ckan_config("ckan.plugins", PLUGINS), pytest.mark.usefixtures("socle_db")]
 
@@ -21,8 +21,8 @@ def _queued_jobs():
 
 
 def test_upload_queues_one_job_and_worker_stores_the_run(upload_resource, worker):
-    org = factories.Organization()
-    dataset = factories.Dataset(owner_org=org["id"])
+    org = make_org()
+    dataset = make_dataset(org)
     resource = upload_resource(dataset["id"], "valid")
 
     runs = _runs(resource["id"])
@@ -51,7 +51,7 @@ def test_upload_queues_one_job_and_worker_stores_the_run(upload_resource, worker
 
 @pytest.mark.parametrize("name", ["invalid", "cp1252", "xlsx", "prenoms"])
 def test_real_files_get_the_engine_level(name, upload_resource, worker):
-    dataset = factories.Dataset(owner_org=factories.Organization()["id"])
+    dataset = make_dataset(make_org())
     resource = upload_resource(dataset["id"], name)
     worker()
     run = helpers.call_action("socle_validation_show", resource_id=resource["id"])
@@ -69,7 +69,7 @@ def test_real_files_get_the_engine_level(name, upload_resource, worker):
 
 
 def test_only_relevant_changes_queue_a_run_and_duplicates_collapse(upload_resource, worker):
-    dataset = factories.Dataset(owner_org=factories.Organization()["id"])
+    dataset = make_dataset(make_org())
     resource = upload_resource(dataset["id"], "invalid")
     worker()
     assert len(_runs(resource["id"])) == 1
@@ -94,7 +94,7 @@ def test_only_relevant_changes_queue_a_run_and_duplicates_collapse(upload_resour
 def test_new_upload_queues_a_run_and_old_result_is_stale(upload_resource, create_with_upload, worker):
     from .conftest import data_bytes
 
-    dataset = factories.Dataset(owner_org=factories.Organization()["id"])
+    dataset = make_dataset(make_org())
     resource = upload_resource(dataset["id"], "invalid")
     worker()
     create_with_upload(data_bytes("valid"), "subventions.csv", action="resource_update", id=resource["id"],
@@ -109,13 +109,18 @@ def test_new_upload_queues_a_run_and_old_result_is_stale(upload_resource, create
 
 
 def test_resources_without_schema_or_table_are_left_alone(create_with_upload, worker):
-    dataset = factories.Dataset(owner_org=factories.Organization()["id"])
-    plain = create_with_upload(b"a,b\n1,2\n", "plain.csv", package_id=dataset["id"], url="")
-    pdf = factories.Resource(package_id=dataset["id"], url="https://example.org/rapport.pdf", format="PDF",
-                             schema_name="subventions")
+    # A dataset of CKAN's plain type: its resources carry no schema.
+    plain_dataset = factories.Dataset(owner_org=make_org()["id"])
+    plain = factories.Resource(package_id=plain_dataset["id"], url="https://example.org/plain.csv", format="CSV")
+    # A socle dataset: its PDF is not a table.
+    dataset = make_dataset(make_org("ville-b", insee_code="94080"))
+    pdf = factories.Resource(package_id=dataset["id"], url="https://example.org/rapport.pdf", format="PDF")
+    assert helpers.call_action("resource_show", id=pdf["id"])["schema_name"] == "subventions"
     assert _runs(plain["id"]) == [] and _runs(pdf["id"]) == []
     assert _queued_jobs() == []
     assert "socle_conformity_level" not in helpers.call_action("resource_show", id=plain["id"])
+    pdf_shown = helpers.call_action("resource_show", id=pdf["id"])
+    assert pdf_shown["socle_conformity_level"] == "non_verifie"
 
 
 def test_signal_is_sent_with_the_run(upload_resource, worker):
@@ -129,7 +134,7 @@ def test_signal_is_sent_with_the_run(upload_resource, worker):
     signal = tk.signals.ckanext.signal("socle_validation_run_completed")
     signal.connect(listener)
     try:
-        dataset = factories.Dataset(owner_org=factories.Organization()["id"])
+        dataset = make_dataset(make_org())
         resource = upload_resource(dataset["id"], "valid")
         worker()
     finally:
@@ -142,9 +147,9 @@ def test_signal_is_sent_with_the_run(upload_resource, worker):
 
 
 def test_solr_facets_and_filters(upload_resource, worker):
-    org = factories.Organization()
-    first = factories.Dataset(owner_org=org["id"], extras=[{"key": "socle_communes", "value": "94028, 94080"}])
-    second = factories.Dataset(owner_org=org["id"])
+    org = make_org()
+    first = make_dataset(org, socle_communes=["94028", "94080"])
+    second = make_dataset(org)
     upload_resource(first["id"], "valid")
     upload_resource(second["id"], "invalid")
     upload_resource(second["id"], "prenoms")
@@ -160,8 +165,11 @@ def test_solr_facets_and_filters(upload_resource, worker):
     facets = {name: {i["name"]: i["count"] for i in facet["items"]} for name, facet in result["search_facets"].items()}
     assert facets["vocab_socle_conformity"] == {"conforme": 2, "non_conforme": 1}
     assert facets["vocab_socle_schema"] == {"subventions": 2, "prenoms": 1}
-    assert facets["vocab_socle_schema_version"] == {"subventions@2.1.1": 2}
-    assert facets["vocab_socle_commune"] == {"94028": 1, "94080": 1}
+    from ckanext.socle.catalogue import get_catalogue
+
+    prenoms = get_catalogue().newest("prenoms").version  # the type's default version
+    assert facets["vocab_socle_schema_version"] == {"subventions@2.1.1": 2, f"prenoms@{prenoms}": 1}
+    assert facets["vocab_socle_commune"] == {"94028": 2, "94080": 1}
     labels = {i["name"]: i["display_name"] for i in result["search_facets"]["vocab_socle_conformity"]["items"]}
     assert labels["non_conforme"] == "non conforme"
 
@@ -172,9 +180,9 @@ def test_solr_facets_and_filters(upload_resource, worker):
 
 
 def test_conformity_summary_per_organisation_and_schema(upload_resource, worker):
-    org_a, org_b = factories.Organization(name="ville-a"), factories.Organization(name="ville-b")
-    upload_resource(factories.Dataset(owner_org=org_a["id"])["id"], "valid")
-    upload_resource(factories.Dataset(owner_org=org_b["id"])["id"], "invalid")
+    org_a, org_b = make_org("ville-a"), make_org("ville-b", insee_code="94080")
+    upload_resource(make_dataset(org_a)["id"], "valid")
+    upload_resource(make_dataset(org_b)["id"], "invalid")
     worker()
     summary = helpers.call_action("socle_conformity_summary", by="organization")
     groups = {g["name"]: g["levels"] for g in summary["groups"]}

@@ -56,15 +56,14 @@ def _grouped(issues: list[dict]) -> list[dict]:
     return list(groups.values())
 
 
-def _validata_link(resource: dict, run: dict | None) -> str:
+def _validata_link(resource: dict, package: dict, run: dict | None) -> str:
+    """Validata with the schema, and the file's URL when Validata can read it (public dataset)."""
     base = tk.config.get("ckanext.socle.validation.validata_url")
     if not base or not run or not run.get("schema_url"):
         return ""
     params = {"schema": run["schema_url"]}
-    if resource.get("url", "").startswith(("http://", "https://")) and resource.get("url_type") != "upload":
+    if not package.get("private") and (resource.get("url") or "").startswith(("http://", "https://")):
         params["url"] = resource["url"]
-    elif resource.get("url_type") == "upload":
-        params["url"] = resource.get("url")
     return f"{base}?{urlencode(params)}"
 
 
@@ -86,7 +85,7 @@ def report(id: str, resource_id: str):
         "state": helpers.socle_validation_resource_state(resource),
         "error_groups": _grouped(rep.get("errors") or []), "warning_groups": _grouped(rep.get("warnings") or []),
         "history": [r.as_dict() for r in history(resource["id"], 50)], "schema_entry": entry,
-        "validata_url": _validata_link(resource, data), "can_run": can_run,
+        "validata_url": _validata_link(resource, package, data), "can_run": can_run,
     })
 
 
