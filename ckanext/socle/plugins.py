@@ -267,3 +267,36 @@ class SocleComparePlugin(p.SingletonPlugin, _SocleTranslation):
         from .compare import jobs
 
         jobs.on_dataset_deleted(pkg_dict)
+
+
+@_declarations("publish")
+class SoclePublishPlugin(p.SingletonPlugin, _SocleTranslation):
+    """One-step publication of a socle file ("bouton open data"): drop, review, publish.
+
+    Needs the ``socle`` plugin (dataset types, communes); works with ``socle_validation`` for the
+    background badge. Logic in ``publish/`` (detection, authority, privacy guard, actions, page).
+    """
+
+    p.implements(p.ITranslation)
+    p.implements(p.IConfigurer)
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
+    p.implements(p.IBlueprint)
+
+    def update_config(self, config):
+        tk.add_template_directory(config, "templates")
+
+    def get_actions(self):
+        from .publish.logic import action
+
+        return action.get_actions()
+
+    def get_auth_functions(self):
+        from .publish.logic import auth
+
+        return auth.get_auth_functions()
+
+    def get_blueprint(self):
+        from .publish import views
+
+        return views.get_blueprints()
