@@ -22,7 +22,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from ..identifiers import is_siren, is_siret
-from .messages import fold
+from .messages import detail, fold
 
 # Newer Validata names of the same checks.
 ALIASES = {
@@ -74,18 +74,18 @@ def _truthy(value: Any) -> bool:
 def parse_check(entry: Any) -> CheckSpec:
     """Normalise one ``custom_checks`` entry; raises KeyError for an unknown name."""
     if not isinstance(entry, dict) or "name" not in entry:
-        raise CheckConfigError("entrée sans nom")
+        raise CheckConfigError(detail("check-no-name"))
     declared = str(entry["name"])
     name = ALIASES.get(declared, declared)
     if name not in KNOWN_CHECKS:
         raise KeyError(declared)
     params = entry.get("params") or {}
     if not isinstance(params, dict):
-        raise CheckConfigError("les paramètres doivent être un objet")
+        raise CheckConfigError(detail("check-params-not-object"))
 
     def need(key: str) -> Any:
         if key not in params or params[key] in (None, "", []):
-            raise CheckConfigError(f"paramètre « {key} » manquant")
+            raise CheckConfigError(detail("check-param-missing", key=key))
         return params[key]
 
     def need_list(key: str) -> List[str]:
@@ -93,7 +93,7 @@ def parse_check(entry: Any) -> CheckSpec:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise CheckConfigError(f"le paramètre « {key} » doit être une liste de colonnes")
+            raise CheckConfigError(detail("check-param-not-list", key=key))
         return list(value)
 
     if name == "one-of-required":
@@ -105,7 +105,7 @@ def parse_check(entry: Any) -> CheckSpec:
     if name == "compare-columns-value":
         op = need("op")
         if op not in OPERATORS:
-            raise CheckConfigError(f"opérateur « {op} » inconnu (attendu : {' '.join(OPERATORS)})")
+            raise CheckConfigError(detail("check-unknown-operator", op=op, operators=" ".join(OPERATORS)))
         return CheckSpec(name, declared, column, [column, need("column2")], dict(params))
     if name == "sum-columns-value":
         return CheckSpec(name, declared, column, [column] + need_list("columns"), dict(params))

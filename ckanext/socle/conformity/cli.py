@@ -33,7 +33,7 @@ def format_text(report: Report, max_errors: int = TEXT_ERRORS_SHOWN) -> str:
     if source.get("encoding"):
         details.append(f"{t['encoding']} {source['encoding']}")
     if source.get("delimiter"):
-        shown = {"\t": "tabulation", ",": "virgule", ";": "point-virgule", "|": "barre verticale"}
+        shown = messages.DELIMITER_LABELS
         details.append(f"{t['delimiter']} {shown.get(source['delimiter'], source['delimiter'])}")
     if details:
         lines.append(f"{t['file']} : " + ", ".join(details) + f" ; {report.rows} {t['rows'].lower()}")
@@ -42,7 +42,7 @@ def format_text(report: Report, max_errors: int = TEXT_ERRORS_SHOWN) -> str:
     lines.append(f"  {t['structure']} : {messages.STATUS_LABELS.get(badge.structure, badge.structure)}")
     lines.append(f"  {t['body']} : {messages.STATUS_LABELS.get(badge.body, badge.body)}")
     if badge.error_ratio is not None:
-        lines.append(f"  {t['ratio']} : {badge.error_ratio:.2%}".replace(".", ","))
+        lines.append(f"  {t['ratio']} : " + f"{badge.error_ratio * 100:.2f}".replace(".", ",") + " %")
     for notice in report.notices:
         lines.append(f"! {notice}")
     if report.counts:
@@ -87,20 +87,17 @@ def _issue_line(issue) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="socle-validate",
-        description="Vérifie la conformité d'un fichier (CSV, XLSX, XLS, ODS) à un schéma du SCDL.",
-    )
-    parser.add_argument("source", metavar="FICHIER_OU_URL", help="chemin du fichier ou adresse http(s)")
-    parser.add_argument("--schema", required=True,
-                        help="schéma du catalogue (scdl/subventions, subventions@2.1.1) ou fichier Table Schema JSON")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="format du rapport (text par défaut)")
-    parser.add_argument("--ignore-case", action="store_true", help="ignorer la casse des noms de colonnes")
-    parser.add_argument("--row-limit", type=int, default=None, help="nombre maximal de lignes vérifiées")
-    parser.add_argument("--max-errors", type=int, default=1000, help="nombre maximal d'erreurs listées (1000)")
-    parser.add_argument("--threshold", type=float, default=None, help="seuil d'acceptabilité du taux d'erreurs (0.1)")
-    parser.add_argument("--max-bytes", type=int, default=None, help="taille maximale acceptée, en octets")
-    parser.add_argument("--sheet", default=None, help="feuille d'un classeur (nom ou numéro, 1 par défaut)")
+    h = messages.CLI_HELP
+    parser = argparse.ArgumentParser(prog="socle-validate", description=h["description"])
+    parser.add_argument("source", metavar="FICHIER_OU_URL", help=h["source"])
+    parser.add_argument("--schema", required=True, help=h["schema"])
+    parser.add_argument("--format", choices=("text", "json"), default="text", help=h["format"])
+    parser.add_argument("--ignore-case", action="store_true", help=h["ignore-case"])
+    parser.add_argument("--row-limit", type=int, default=None, help=h["row-limit"])
+    parser.add_argument("--max-errors", type=int, default=1000, help=h["max-errors"])
+    parser.add_argument("--threshold", type=float, default=None, help=h["threshold"])
+    parser.add_argument("--max-bytes", type=int, default=None, help=h["max-bytes"])
+    parser.add_argument("--sheet", default=None, help=h["sheet"])
     parser.add_argument("--engine", choices=("auto", "exact", "fast"), default="auto", help=argparse.SUPPRESS)
     return parser
 
@@ -132,9 +129,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         code = run(args.source, args.schema, output_format=args.format, options=options_from_args(args))
+        sys.stdout.flush()
     except KeyboardInterrupt:  # pragma: no cover
         return 3
-    sys.stdout.flush()
+    except BrokenPipeError:  # output piped into head & co.
+        sys.stderr.close()
+        return 3
     return code
 
 

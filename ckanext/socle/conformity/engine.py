@@ -183,7 +183,7 @@ def _field_hint(fp: FieldPlan, raw: Any, constraint: Optional[str] = None) -> Op
     if constraint == "required":
         return messages.format_hint("required-error")
     if constraint in ("maxLength", "minLength"):
-        return f"La valeur compte {len(checks_module.cell_text(raw))} caractères."
+        return messages.detail("value-length", length=len(checks_module.cell_text(raw)))
     enum = fld.constraints.get("enum") if constraint in (None, "enum") else None
     example = fld.example if hasattr(fld, "example") else None
     if example is None and isinstance(fld.custom, dict):
@@ -223,7 +223,7 @@ def check_issue(spec: checks_module.CheckSpec, fp: FieldPlan, row: int, raw: Any
                 params: Optional[Dict[str, Any]] = None) -> Issue:
     value = messages.truncate(checks_module.cell_text(raw)) if raw is not None else None
     params = dict(params or {})
-    year_only = " (ou une seule année AAAA)" if checks_module._truthy(spec.params.get("allow-year-only", False)) else ""
+    year_only = messages.detail("year-only") if checks_module._truthy(spec.params.get("allow-year-only", False)) else ""
     fmt = dict(value=value, field=fp.name, year_only=year_only,
                op_label=messages.OP_LABELS.get(spec.params.get("op", ""), ""), **params)
     hint = None

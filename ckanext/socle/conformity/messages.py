@@ -166,6 +166,53 @@ TEXT = {
     "cli-error": "Erreur : {detail}",
 }
 
+# Details completing the messages above (``{detail}``) and other sentences of the report.
+DETAILS = {
+    "data-given": "(données transmises)",
+    "stream": "(flux)",
+    "file-not-found": "fichier introuvable : {path}",
+    "download-failed": "téléchargement impossible ({error})",
+    "no-text": "aucun texte lisible au début du fichier",
+    "binary": "le fichier contient des données binaires",
+    "bad-zip": "archive ZIP endommagée ({error})",
+    "zip-not-spreadsheet": "archive ZIP qui n'est ni un classeur XLSX ni un classeur ODS",
+    "cp1252-after-bom": "Windows-1252 précédé d'une marque UTF-8 (BOM)",
+    "latin1-after-bom": "ISO-8859-1 précédé d'une marque UTF-8 (BOM)",
+    "csv-error": "ligne {row} : {error}",
+    "sheet-not-found": "feuille « {sheet} » introuvable (feuilles : {sheets})",
+    "bad-workbook": "classeur {format} illisible ({error})",
+    "checks-not-list": "doit être une liste",
+    "remote-schema": "un schéma distant doit être référencé par son nom dans le catalogue (par exemple scdl/subventions@2.1.1)",
+    "schema-unreadable": "fichier de schéma illisible ({error})",
+    "schema-not-object": "le fichier de schéma doit contenir un objet JSON",
+    "check-no-name": "entrée sans nom",
+    "check-params-not-object": "les paramètres doivent être un objet",
+    "check-param-missing": "paramètre « {key} » manquant",
+    "check-param-not-list": "le paramètre « {key} » doit être une liste de colonnes",
+    "check-unknown-operator": "opérateur « {op} » inconnu (attendu : {operators})",
+    "value-length": "La valeur compte {length} caractères.",
+    "year-only": " (ou une seule année AAAA)",
+}
+
+
+def detail(detail_key: str, **params: Any) -> str:
+    return _safe_format(DETAILS[detail_key], params)
+
+
+CLI_HELP = {
+    "description": "Vérifie la conformité d'un fichier (CSV, XLSX, XLS, ODS) à un schéma du SCDL.",
+    "source": "chemin du fichier ou adresse http(s)",
+    "schema": "schéma du catalogue (scdl/subventions, subventions@2.1.1) ou fichier Table Schema JSON",
+    "format": "format du rapport (text par défaut)",
+    "ignore-case": "ignorer la casse des noms de colonnes",
+    "row-limit": "nombre maximal de lignes vérifiées",
+    "max-errors": "nombre maximal d'erreurs listées (1000)",
+    "threshold": "seuil d'acceptabilité du taux d'erreurs (0.1)",
+    "max-bytes": "taille maximale acceptée, en octets",
+    "sheet": "feuille d'un classeur (nom ou numéro, 1 par défaut)",
+}
+DELIMITER_LABELS = {"\t": "tabulation", ",": "virgule", ";": "point-virgule", "|": "barre verticale"}
+
 VALUE_MAX_CHARS = 200
 
 

@@ -106,11 +106,11 @@ def prepare(source: Any, *, max_bytes: Optional[int] = None, timeout: float = 30
     temporary = False
     if isinstance(source, (bytes, bytearray, memoryview)):
         path = _spool(io.BytesIO(bytes(source)), max_bytes)
-        temporary, display = True, name or "(données transmises)"
+        temporary, display = True, name or messages.detail("data-given")
     elif hasattr(source, "read"):
         path = _spool(source, max_bytes)
         temporary = True
-        display = name or os.path.basename(str(getattr(source, "name", "") or "")) or "(flux)"
+        display = name or os.path.basename(str(getattr(source, "name", "") or "")) or messages.detail("stream")
     else:
         text = os.fspath(source)
         if text.startswith(("http://", "https://")):
@@ -118,7 +118,7 @@ def prepare(source: Any, *, max_bytes: Optional[int] = None, timeout: float = 30
             temporary, display = True, name or text
         else:
             if not os.path.isfile(text):
-                raise SourceProblem("source-error", f"fichier introuvable : {text}")
+                raise SourceProblem("source-error", messages.detail("file-not-found", path=text))
             path, display = text, name or os.path.basename(text)
     try:
         size = os.path.getsize(path)
@@ -142,7 +142,7 @@ def _download(url: str, max_bytes: Optional[int], timeout: float) -> str:
     except SourceProblem:
         raise
     except Exception as exc:
-        raise SourceProblem("source-error", f"téléchargement impossible ({exc})")
+        raise SourceProblem("source-error", messages.detail("download-failed", error=exc))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -162,10 +162,10 @@ def _sniff(path: str, display: str, size: int) -> TableSource:
     sample = _decoded_sample(table)
     if not sample.strip("\r\n\t ,;|\ufeff"):
         if size > SNIFF_BYTES and not sample:
-            raise SourceProblem("format-error", "aucun texte lisible au début du fichier")
+            raise SourceProblem("format-error", messages.detail("no-text"))
         raise SourceProblem("empty-file")
     if _looks_binary(sample):
-        raise SourceProblem("format-error", "le fichier contient des données binaires")
+        raise SourceProblem("format-error", messages.detail("binary"))
     table.delimiter = detect_delimiter(sample)
     return table
 
@@ -183,8 +183,8 @@ def _zip_format(path: str) -> str:
             if "content.xml" in names:
                 return "ods"
     except zipfile.BadZipFile as exc:
-        raise SourceProblem("format-error", f"archive ZIP endommagée ({exc})")
-    raise SourceProblem("format-error", "archive ZIP qui n'est ni un classeur XLSX ni un classeur ODS")
+        raise SourceProblem("format-error", messages.detail("bad-zip", error=exc))
+    raise SourceProblem("format-error", messages.detail("zip-not-spreadsheet"))
 
 
 _ENCODING_LABELS = {
@@ -261,10 +261,10 @@ def _detect_encoding(table: TableSource, head: bytes, sample: bool = True) -> No
         if _decodes(table.path, "utf-8", 3, sample=sample):
             return use("utf-8-sig")
         # Seen in the wild: a UTF-8 BOM written in front of Windows-1252 text.
-        label = "Windows-1252 précédé d'une marque UTF-8 (BOM)"
+        label = messages.detail("cp1252-after-bom")
         if _decodes(table.path, "cp1252", 3):
             return use("cp1252", 3, label)
-        return use("latin-1", 3, "ISO-8859-1 précédé d'une marque UTF-8 (BOM)")
+        return use("latin-1", 3, messages.detail("latin1-after-bom"))
     nuls = head.count(b"\x00")
     if nuls > len(head) // 4:
         even = head[0::2].count(b"\x00")
@@ -273,7 +273,7 @@ def _detect_encoding(table: TableSource, head: bytes, sample: bool = True) -> No
             return use("utf-16-le")
         if even > 0.9 * nuls and _decodes(table.path, "utf-16-be"):
             return use("utf-16-be")
-        raise SourceProblem("format-error", "le fichier contient des données binaires")
+        raise SourceProblem("format-error", messages.detail("binary"))
     if _decodes(table.path, "utf-8", sample=sample):
         return use("utf-8")
     if _decodes(table.path, "cp1252", sample=sample):
@@ -368,7 +368,7 @@ def _csv_records(table: TableSource) -> Iterator[List[Any]]:
             except csv.Error as exc:
                 if "field larger" in str(exc):
                     raise SourceProblem("line-too-long", "", row=number + 1)
-                raise SourceProblem("source-error", f"ligne {number + 1} : {exc}", row=number + 1)
+                raise SourceProblem("source-error", messages.detail("csv-error", row=number + 1, error=exc), row=number + 1)
             except UnicodeDecodeError as exc:  # pragma: no cover - encodings are checked first
                 raise SourceProblem("encoding-error", str(exc), row=number + 1)
             number += 1
@@ -391,7 +391,7 @@ def _pick_sheet(names: List[str], sheet: Any) -> int:
             return index
     elif sheet in names:
         return names.index(sheet)
-    raise SourceProblem("source-error", f"feuille « {sheet} » introuvable (feuilles : {', '.join(names)})")
+    raise SourceProblem("source-error", messages.detail("sheet-not-found", sheet=sheet, sheets=", ".join(names)))
 
 
 def _xlsx_records(table: TableSource, sheet: Any) -> Iterator[List[Any]]:
@@ -400,7 +400,7 @@ def _xlsx_records(table: TableSource, sheet: Any) -> Iterator[List[Any]]:
     try:
         workbook = openpyxl.load_workbook(table.path, read_only=True, data_only=True)
     except Exception as exc:
-        raise SourceProblem("format-error", f"classeur XLSX illisible ({exc})")
+        raise SourceProblem("format-error", messages.detail("bad-workbook", format="XLSX", error=exc))
     try:
         worksheet = workbook.worksheets[_pick_sheet(workbook.sheetnames, sheet)]
         for row in worksheet.iter_rows():
@@ -433,7 +433,7 @@ def _xls_records(table: TableSource, sheet: Any) -> Iterator[List[Any]]:
     try:
         book = xlrd.open_workbook(table.path, on_demand=True)
     except Exception as exc:
-        raise SourceProblem("format-error", f"classeur XLS illisible ({exc})")
+        raise SourceProblem("format-error", messages.detail("bad-workbook", format="XLS", error=exc))
     try:
         worksheet = book.sheet_by_index(_pick_sheet(book.sheet_names(), sheet))
         for index in range(worksheet.nrows):
@@ -466,7 +466,7 @@ def _ods_records(table: TableSource, sheet: Any) -> Iterator[List[Any]]:
         document = ezodf.opendoc(table.path)
         sheets = list(document.sheets)
     except Exception as exc:
-        raise SourceProblem("format-error", f"classeur ODS illisible ({exc})")
+        raise SourceProblem("format-error", messages.detail("bad-workbook", format="ODS", error=exc))
     worksheet = sheets[_pick_sheet([s.name for s in sheets], sheet)]
     for row in worksheet.rows():
         values: List[Any] = []

@@ -10,6 +10,7 @@ from typing import Any, Dict, List, Optional, Union
 from frictionless import FrictionlessException, Schema
 
 from . import checks as checks_module
+from . import messages
 
 
 class SchemaProblem(Exception):
@@ -62,7 +63,7 @@ def load_schema(ref: SchemaRef) -> SchemaInfo:
         raise SchemaProblem("schema-error", str(exc))
     if not isinstance(raw_checks, list):
         raw_checks = []
-        info.check_problems.append({"code": "check-error", "check": "custom_checks", "detail": "doit être une liste"})
+        info.check_problems.append({"code": "check-error", "check": "custom_checks", "detail": messages.detail("checks-not-list")})
     for entry in raw_checks:
         try:
             info.checks.append(checks_module.parse_check(entry))
@@ -87,16 +88,16 @@ def _resolve(ref: SchemaRef) -> SchemaInfo:
     if text.startswith(("http://", "https://")):
         raise SchemaProblem(
             "schema-error",
-            "un schéma distant doit être référencé par son nom dans le catalogue (par exemple scdl/subventions@2.1.1)",
+            messages.detail("remote-schema"),
         )
     if text.endswith(".json") or os.path.sep in text and os.path.exists(text):
         try:
             with open(text, encoding="utf-8") as handle:
                 descriptor = json.load(handle)
         except (OSError, ValueError) as exc:
-            raise SchemaProblem("schema-error", f"fichier de schéma illisible ({exc})")
+            raise SchemaProblem("schema-error", messages.detail("schema-unreadable", error=exc))
         if not isinstance(descriptor, dict):
-            raise SchemaProblem("schema-error", "le fichier de schéma doit contenir un objet JSON")
+            raise SchemaProblem("schema-error", messages.detail("schema-not-object"))
         info = _resolve(descriptor)
         info.url = info.url or os.path.abspath(text)
         return info
