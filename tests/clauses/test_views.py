@@ -154,3 +154,31 @@ def test_organisation_page_lists_instances_with_delivery_tracking(app, seeded, p
     public = app.get("/organization/clauses/ivry-sur-seine").body
     assert public.count('class="clause-card"') == 1 and "2027-099" not in public
     assert app.get("/organization/clauses/nope").status_code == 404
+
+
+def test_editors_add_versions_and_change_status_through_the_page(app, seeded, people):
+    url = "/clauses/modele/od-preambule/edition"
+    assert app.get(url, headers=auth(people["editor"])).status_code == 403
+    assert app.get(url).status_code == 403
+    page = app.get(url, headers=auth(people["sysadmin"])).body
+    assert "Nouvelle version (actuelle : 1)" in page and "- authority.name" in page
+    hostile = app.post(url, headers=auth(people["sysadmin"]), data={
+        "step": "version", "body": "{{ ''.__class__ }}", "variables": "- authority.name",
+        "changelog": "x"}).body
+    assert "Accès interdit à « __class__ »" in hostile
+    bad_yaml = app.post(url, headers=auth(people["sysadmin"]), data={
+        "step": "version", "body": "x", "variables": "- [", "changelog": "x"}).body
+    assert "Variables illisibles (YAML)" in bad_yaml
+    created = app.post(url, headers=auth(people["sysadmin"]), data={
+        "step": "version", "body": "## Préambule\r\n\r\n{{ authority.name }} ouvre ses données.",
+        "variables": "- authority.name\n", "changelog": "Texte resserré.",
+        "legal_texts": "CRPA\n", "schema_versions": ""}, follow_redirects=False)
+    assert created.status_code == 302
+    shown = tk.get_action("socle_clause_template_show")(ctx(None), {"id": "od-preambule"})
+    assert shown["version"]["number"] == 2 and shown["version"]["legal_texts"] == ["CRPA"]
+    moved = app.post(url, headers=auth(people["sysadmin"]), data={
+        "step": "status", "status": "deprecated", "superseded_by": "od-fourniture-donnees-marche"},
+        follow_redirects=False)
+    assert moved.status_code == 302
+    page = app.get("/clauses/modele/od-preambule").body
+    assert "Ce modèle est remplacé par" in page and "/utiliser" not in page

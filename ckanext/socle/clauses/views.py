@@ -106,6 +106,66 @@ def version_diff(slug):
         "variables": diff.variables_diff(before["variables"], after["variables"])})
 
 
+def _variables_yaml(version) -> str:
+    """The version's variables as YAML: shared names stay names when unchanged."""
+    import yaml
+
+    items = []
+    for spec in version["variables"]:
+        shared = V.SHARED.get(spec["name"])
+        items.append(spec["name"] if shared and shared.as_dict() == spec else spec)
+    return yaml.safe_dump(items, allow_unicode=True, sort_keys=False, width=100)
+
+
+def edit(slug):
+    """Editors: change the status of a template, add a version."""
+    import yaml
+
+    if not auth.is_template_editor(_context()):
+        return tk.abort(403, _("Seuls les administrateurs du registre peuvent modifier les modèles de clauses."))
+    template = _template(slug)
+    version = template["version"]
+    form = flask.request.form
+    errors: list[str] = []
+    fields = {"body": version["body"], "variables": _variables_yaml(version), "changelog": "",
+              "legal_texts": "\n".join(version["legal_texts"]),
+              "schema_versions": "\n".join(version["schema_versions"])}
+    if flask.request.method == "POST":
+        step = form.get("step")
+        try:
+            if step == "status":
+                _action("socle_clause_template_update", {
+                    "id": template["id"], "status": form.get("status") or template["status"],
+                    "superseded_by": form.get("superseded_by") or ""})
+                tk.h.flash_success(_("Le modèle a été mis à jour."))
+                return tk.redirect_to("socle_clauses.read", slug=slug)
+            if step == "version":
+                fields.update({key: form.get(key, "") for key in fields})
+                try:
+                    variables = yaml.safe_load(fields["variables"]) or []
+                except yaml.YAMLError as exc:
+                    raise tk.ValidationError({"variables": [
+                        _("Variables illisibles (YAML) : {error}").format(error=exc)]}) from None
+                if not isinstance(variables, list):
+                    raise tk.ValidationError({"variables": [_("Les variables forment une liste.")]})
+                created = _action("socle_clause_version_create", {
+                    "template": template["id"], "body": fields["body"].replace("\r\n", "\n"),
+                    "variables": variables, "changelog": fields["changelog"].strip(),
+                    "legal_texts": [t.strip() for t in fields["legal_texts"].splitlines() if t.strip()],
+                    "schema_versions": [t.strip() for t in fields["schema_versions"].splitlines()
+                                        if t.strip()]})
+                tk.h.flash_success(_("Version {n} enregistrée.").format(n=created["version"]["number"]))
+                return tk.redirect_to("socle_clauses.read", slug=slug)
+        except tk.ValidationError as exc:
+            for value in exc.error_dict.values():
+                errors += value if isinstance(value, list) else [str(value)]
+    others = [t["slug"] for t in _action("socle_clause_template_list", {}) if t["slug"] != slug]
+    transitions = [template["status"], *sorted(vocab.STATUS_TRANSITIONS[template["status"]])]
+    return tk.render("socle/clauses/edit.html", {
+        **_common(), "template": template, "version": version, "fields": fields,
+        "errors": errors, "others": others, "transitions": transitions})
+
+
 # ------------------------------------------------------------------------------ the form
 def _user_organizations():
     if not tk.current_user.is_authenticated:
@@ -245,6 +305,7 @@ def organization_instances(id):
 clauses.add_url_rule("/clauses", view_func=index)
 clauses.add_url_rule("/clauses/modele/<slug>", view_func=read)
 clauses.add_url_rule("/clauses/modele/<slug>/diff", view_func=version_diff)
+clauses.add_url_rule("/clauses/modele/<slug>/edition", view_func=edit, methods=["GET", "POST"])
 clauses.add_url_rule("/clauses/modele/<slug>/utiliser", view_func=use, methods=["GET", "POST"])
 clauses.add_url_rule("/clauses/instance/<id>", view_func=instance)
 clauses.add_url_rule("/clauses/instance/<id>/telecharger/<fmt>", view_func=download)
