@@ -161,3 +161,20 @@ def test_commune_actions(communes):
         tk.get_action("socle_commune_show")({"user": ""}, {"code": "99999"})
     meta = tk.get_action("socle_reference_show")({"user": ""}, {})
     assert meta["population_year"] == "2023" and meta["decoupage_administratif_version"] == "6.0.0"
+
+
+def test_generic_dataset_type(sysadmin, creteil):
+    """Any other dataset: same metadata, all optional, any licence, a resource may name a schema."""
+    dataset = _create(sysadmin, {
+        "type": "dataset", "name": "parkings", "title": "Parkings", "owner_org": creteil["id"],
+        "license_id": "cc-by", "resources": [
+            {"url": "http://example.com/p.csv"},
+            {"url": "http://example.com/s.csv", "schema_name": "scdl/subventions"}]})
+    assert dataset["license_id"] == "cc-by"
+    assert "schema_name" not in dataset["resources"][0] or not dataset["resources"][0]["schema_name"]
+    assert dataset["resources"][1]["schema_name"] == "subventions"
+    assert dataset["resources"][1]["conforms_to"].endswith("/scdl/subventions/2.1.1/schema.json")
+    assert dataset["conforms_to"] == [dataset["resources"][1]["conforms_to"]]
+    errors = _errors(sysadmin, {"type": "dataset", "name": "x", "title": "X", "owner_org": creteil["id"],
+                                "socle_communes": "99999"})
+    assert "Code INSEE inconnu" in " ".join(errors["socle_communes"])

@@ -141,16 +141,68 @@ def scheming_schema(kind: dict) -> dict:
 
 
 def render(kind: dict) -> str:
-    return f"# {GENERATED}\n" + yaml.safe_dump(scheming_schema(kind), allow_unicode=True, sort_keys=False, width=100)
+    return _yaml(scheming_schema(kind))
+
+
+def generic_schema() -> dict:
+    """The ``dataset`` type: any other dataset of the portal, with the same metadata, every field
+    optional, any licence; its resources may name a catalogue schema. ckanext-dcat needs a
+    ``dataset`` schema to exist when scheming is on."""
+    optional = {"socle_communes": "ignore_empty socle_commune_codes", "frequency": "ignore_empty socle_frequency"}
+    fields = []
+    for field in dataset_fields(GENERIC):
+        field = {k: v for k, v in field.items() if k not in ("help_text", "form_placeholder", "default")
+                 or field["field_name"] in ("socle_communes",)}
+        if field["field_name"] in optional:
+            field["validators"] = optional[field["field_name"]]
+            field.pop("required", None)
+        if field["field_name"] == "socle_communes":
+            field["help_text"] = _text("Les communes que couvrent les données (facultatif).",
+                                       "The communes the data cover (optional).")
+        if field["field_name"] == "license_id":
+            field = {"field_name": "license_id", "label": _text("Licence", "Licence"), "form_snippet": "license.html",
+                     "validators": "ignore_missing unicode_safe"}
+        fields.append(field)
+    resources = []
+    for field in resource_fields(GENERIC):
+        field = {k: v for k, v in field.items() if k not in ("help_text", "default", "socle_schema", "form_placeholder")}
+        if field["field_name"] == "schema_name":
+            field.update(validators="ignore_empty socle_schema_name", form_include_blank_choice=True,
+                         help_text=_text("Facultatif : le schéma du socle que suit le fichier.",
+                                         "Optional: the socle schema the file follows."))
+        if field["field_name"] == "schema_version":
+            field.update(form_snippet="text.html",
+                         help_text=_text("Facultatif : vide = la version la plus récente du schéma.",
+                                         "Optional: empty = the schema's newest version."))
+        resources.append(field)
+    return {
+        "scheming_version": 2,
+        "dataset_type": "dataset",
+        "about": f"Any other dataset of a socle portal. {GENERATED}",
+        "about_url": "https://schema.data.gouv.fr/",
+        "after_validators": "socle_dataset_after",
+        "dataset_fields": fields,
+        "resource_fields": resources,
+    }
+
+
+# Stands for a socle type in the field builders, for the generic ``dataset`` type.
+GENERIC = dict(name="dataset", title="Jeu de données", title_en="Dataset",
+                   entry=type("Entry", (), {"title": "Jeu de données", "description": "", "version": ""})())
+
+
+def _yaml(schema: dict) -> str:
+    return f"# {GENERATED}\n" + yaml.safe_dump(schema, allow_unicode=True, sort_keys=False, width=100)
 
 
 def write_all(directory: str = socle_types.SCHEMING_DIR) -> list[str]:
-    """Write every type's YAML; returns the paths whose content changed."""
+    """Write every type's YAML (and the generic ``dataset`` type); returns the paths that changed."""
     os.makedirs(directory, exist_ok=True)
     changed = []
-    for kind in socle_types.socle_types():
-        path = os.path.join(directory, f"{kind['name']}.yaml")
-        text = render(kind)
+    documents = [(kind["name"], render(kind)) for kind in socle_types.socle_types()]
+    documents.append(("dataset", _yaml(generic_schema())))
+    for name, text in documents:
+        path = os.path.join(directory, f"{name}.yaml")
         if os.path.isfile(path) and open(path, encoding="utf-8").read() == text:
             continue
         with open(path, "w", encoding="utf-8") as handle:

@@ -59,6 +59,9 @@ def type_names() -> list[str]:
     return [t["name"] for t in _config()["types"]]
 
 
+GENERIC_TYPE = "dataset"  # every other dataset of the portal, same metadata (generate.generic_schema)
+
+
 def schema_paths() -> list[str]:
-    """Values for the ``scheming.dataset_schemas`` option."""
-    return [SCHEMING_MODULE_PATH.format(name=name) for name in type_names()]
+    """Values for the ``scheming.dataset_schemas`` option: the socle types, then ``dataset``."""
+    return [SCHEMING_MODULE_PATH.format(name=name) for name in type_names() + [GENERIC_TYPE]]

@@ -218,18 +218,26 @@ def socle_schema_name(key, data, errors, context):
 def socle_schema_version(key, data, errors, context):
     name = _raw(data, key[:-1] + ("schema_name",)) or _type_schema(data)
     version = _raw(data, key)
+    if get_catalogue().get(name) is None:
+        if version and not name:
+            _add_error(errors, key, tk._("Indiquez le schéma dont c'est une version."))
+        elif not version:
+            data.pop(key, None)  # a resource that follows no schema (generic datasets)
+        raise tk.StopOnError  # an unknown name is reported on schema_name
     try:
         entry = get_catalogue().resolve(f"{name}@{version}" if version else name)
     except UnknownSchema as error:
-        if get_catalogue().get(name) is not None:  # an unknown name is reported on schema_name
-            _add_error(errors, key, str(error))
+        _add_error(errors, key, str(error))
         raise tk.StopOnError
     data[key] = entry.version
 
 
 def socle_conforms_to(key, data, errors, context):
     entry = _resource_entry(data, key[:-1])
-    data[key] = entry.url if entry else tk.missing
+    if entry is None:
+        data.pop(key, None)  # no schema (generic datasets), or a bad one reported on its field
+        raise tk.StopOnError
+    data[key] = entry.url
 
 
 # -- derived dataset fields -------------------------------------------------------------------
