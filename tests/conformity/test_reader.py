@@ -145,3 +145,23 @@ def test_schema_from_path_and_catalogue_versions():
     report = validate(DATA / "examples/subventions/v2.0/exemple-valide.csv", "scdl/subventions@2.0.2")
     assert report.schema["version"] == "2.0.2" and report.level == "conforme"
     assert report.schema["url"].startswith("https://schema.data.gouv.fr/schemas/scdl/subventions/2.0.2/")
+
+
+def test_spreadsheet_date_in_a_text_column_reads_as_iso_text(tmp_path):
+    import datetime
+
+    import openpyxl
+
+    from .helpers import GOOD_SUBVENTION, SUBVENTIONS_HEADER
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(SUBVENTIONS_HEADER)
+    row = [GOOD_SUBVENTION[h] or None for h in SUBVENTIONS_HEADER]
+    row[SUBVENTIONS_HEADER.index("datesPeriodeVersement")] = datetime.datetime(2022, 2, 20)
+    row[SUBVENTIONS_HEADER.index("dateConvention")] = datetime.datetime(2022, 3, 1)
+    row[SUBVENTIONS_HEADER.index("montant")] = 1500.5
+    sheet.append(row)
+    book.save(tmp_path / "s.xlsx")
+    report = validate(tmp_path / "s.xlsx", "subventions")
+    assert report.counts == {} and report.level == "conforme", report.errors

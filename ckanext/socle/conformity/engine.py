@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from datetime import date, datetime
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple
 
@@ -42,7 +43,11 @@ class FieldPlan:
     def read(self, raw: Any) -> Tuple[Any, Optional[Dict[str, str]]]:
         """The frictionless cell reader, memoised for text cells (a pure function of them)."""
         if type(raw) is not str:
-            return self.reader(raw)
+            if isinstance(raw, (date, datetime)) and self.field.type == "string":
+                # a spreadsheet date in a text column is read as the ISO text it stands for
+                raw = checks_module.cell_text(raw)
+            else:
+                return self.reader(raw)
         result = self.cache.get(raw)
         if result is None:
             result = self.reader(raw)
