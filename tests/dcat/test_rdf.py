@@ -29,6 +29,10 @@ def geometry_of(literal) -> shapely.geometry.base.BaseGeometry:
     return shapely.geometry.shape(json.loads(str(literal)))
 
 
+def location_literals(g, location):
+    return [o for o in g.objects(location, None) if isinstance(o, Literal) and o.datatype is not None]
+
+
 def get_graph(app, url: str, fmt: str = "turtle") -> Graph:
     response = app.get(url)
     assert response.status_code == 200, response.body[:500]
@@ -110,6 +114,17 @@ def test_every_geometry_is_a_polygon_and_odbl(app, portal):
                     assert geometry_of(literal).geom_type in ("Polygon", "MultiPolygon"), (location, predicate)
                     literals += 1
     assert literals >= 19  # 17 + 1 commune outlines, and their bounding boxes
+
+    # Read as data.gouv.fr does: only GeoJSON-typed literals count, all merged into one
+    # MultiPolygon; every one must be a (multi)polygon, and no bounding box is among them.
+    for dataset in g.subjects(RDF.type, DCAT.Dataset):
+        geojson = [literal for location in g.objects(dataset, DCT.spatial) for literal in location_literals(g, location)
+                   if literal.datatype == URIRef(GEOJSON_IMT)]
+        assert geojson, dataset
+        for literal in geojson:
+            assert json.loads(str(literal))["type"] in ("Polygon", "MultiPolygon")
+        for location in g.objects(dataset, DCT.spatial):
+            assert not [b for b in g.objects(location, DCAT.bbox) if b.datatype == URIRef(GEOJSON_IMT)]
     lyon = URIRef("http://id.insee.fr/geo/commune/69123")
     assert geometry_of(g.value(lyon, LOCN.geometry)).bounds == pytest.approx((4.77, 45.70, 4.90, 45.81))
 

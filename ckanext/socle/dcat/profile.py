@@ -175,13 +175,6 @@ class SocleProfile(RDFProfile):
 
     def _dataset_spatial(self, dataset_dict, dataset_ref):
         g = self.g
-        # data.gouv.fr reads every geometry literal of a dct:spatial location and refuses any
-        # that is not a (multi)polygon: points (dcat:centroid included) and lines go.
-        for location in list(g.objects(dataset_ref, DCT.spatial)):
-            for predicate in (LOCN.geometry, DCAT.bbox, DCAT.centroid):
-                for geometry in list(g.objects(location, predicate)):
-                    if _geometry_type(geometry) not in socle_spatial.POLYGON_TYPES:
-                        g.remove((location, predicate, geometry))
         codes = socle_spatial.dataset_communes(dataset_dict)
         known = self._cache("communes")
         missing = [c for c in codes if c not in known]
@@ -197,6 +190,28 @@ class SocleProfile(RDFProfile):
                 self._add_spatial_value_to_graph(location, LOCN.geometry, outline.geometry)
             if outline.year:
                 g.set((location, DCT.issued, Literal(str(outline.year), datatype=XSD.gYear)))
+        for location in list(g.objects(dataset_ref, DCT.spatial)):
+            self._harvestable_location(location)
+
+    def _harvestable_location(self, location):
+        """What data.gouv.fr's harvester (udata ``spatial_from_rdf``) can use: it reads every
+        literal of a dct:spatial location typed GeoJSON (GeoSPARQL WKT is ignored), merges the
+        polygons into one MultiPolygon and refuses other geometries. So: no point or line
+        anywhere (dcat:centroid goes), locn:geometry always also in GeoJSON, and dcat:bbox never
+        in GeoJSON (its rectangle would be merged into the coverage); WKT stays for GeoDCAT-AP."""
+        g = self.g
+        geojson_type = URIRef(GEOJSON_IMT)
+        for predicate in (LOCN.geometry, DCAT.bbox, DCAT.centroid):
+            for literal in list(g.objects(location, predicate)):
+                is_geojson = getattr(literal, "datatype", None) == geojson_type
+                if _geometry_type(literal) not in socle_spatial.POLYGON_TYPES or (
+                        is_geojson and predicate != LOCN.geometry):
+                    g.remove((location, predicate, literal))
+        literals = list(g.objects(location, LOCN.geometry))
+        if literals and not any(getattr(lit, "datatype", None) == geojson_type for lit in literals):
+            geometry = self._geojson(literals[0])
+            if geometry:
+                g.add((location, LOCN.geometry, Literal(json.dumps(geometry), datatype=geojson_type)))
 
     def _cache(self, name: str) -> dict:
         """A cache that lives as long as the graph: one catalogue page, or one dataset."""
