@@ -86,12 +86,12 @@ def worker(with_test_worker):
 def upload_resource(create_with_upload):
     """Upload one of FILES to a dataset as a socle resource (through resource_create)."""
 
-    def factory(package_id: str, name: str, **extra):
-        path, schema, version, _level = FILES[name]
-        fields = {"package_id": package_id, "schema_name": schema, "url": "", "name": name}
+    def factory(package_id: str, file: str, **extra):
+        path, schema, version, _level = FILES[file]
+        fields = {"package_id": package_id, "schema_name": schema, "url": "", "name": file}
         if version:
             fields["schema_version"] = version
         fields.update(extra)
-        return create_with_upload(data_bytes(name), path.rsplit("/", 1)[-1], **fields)
+        return create_with_upload(data_bytes(file), path.rsplit("/", 1)[-1], **fields)
 
     return factory
