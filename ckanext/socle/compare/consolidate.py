@@ -23,7 +23,7 @@ from sqlalchemy.dialects.postgresql import insert
 from . import indicators as I
 from . import reader
 from . import values as v
-from .model import COVERAGE, RESOURCE, ROW, VALUE, utcnow
+from .model import COVERAGE, META, RESOURCE, ROW, VALUE, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -110,12 +110,25 @@ def _commune_by_siren(siren: str) -> str | None:
     return Session.execute(sa.select(Commune.code).where(Commune.siren == siren, Commune.current.is_(True))).scalar()
 
 
+def organisation(package: dict) -> dict:
+    """The full organisation (package_show only carries its id, name and title, not the scheming
+    fields ``siren``, ``insee_code``, ``socle_kind``)."""
+    org = package.get("organization") or {}
+    if not org.get("id") or "siren" in org or "insee_code" in org:
+        return org
+    try:
+        return tk.get_action("organization_show")(_context(), {"id": org["id"], "include_datasets": False,
+                                                                "include_users": False, "include_extras": True})
+    except tk.ObjectNotFound:
+        return org
+
+
 def dataset_communes(package: dict) -> tuple[list[str], bool]:
     """Communes a dataset covers, and whether its publisher acts on their behalf (an EPCI...).
 
     ``socle_communes`` first; else the organisation's own commune (``insee_code``, or its SIREN
     looked up in the reference table)."""
-    org = package.get("organization") or {}
+    org = organisation(package)
     org_code = str(_extra(org, "insee_code") or "").strip().upper() or None
     if not org_code:
         org_code = _commune_by_siren(v.siren(_extra(org, "siren")) or "")
@@ -219,7 +232,7 @@ def refresh_resource(resource_id: str, run: dict | None = None, recompute: bool 
     codes, on_behalf = dataset_communes(package)
     level, validated_at = latest_level(resource, run)
     fingerprint = _fingerprint(resource, level, version, codes)
-    org = package.get("organization") or {}
+    org = organisation(package)
     modified = _timestamp(resource.get("last_modified") or resource.get("metadata_modified")
                           or package.get("metadata_modified") or resource.get("created"))
     private = bool(package.get("private"))
@@ -287,6 +300,79 @@ def refresh_package(package_id: str) -> list[dict]:
     return [refresh_resource(resource_id) for resource_id in sorted(known | current)]
 
 
+# -- commune facts ----------------------------------------------------------------------------------
+def _band_sql() -> str:
+    from .stats import POPULATION_BANDS
+
+    cases = " ".join(f"WHEN population >= {low}" + (f" AND population < {high}" if high else "") + f" THEN '{key}'"
+                     for key, low, high, _label in POPULATION_BANDS)
+    return f"CASE {cases} END"
+
+
+def sync_communes(codes=None) -> int:
+    """Copy the current communes of the reference table (without outlines) into
+    ``socle_compare_commune``; all of them, or ``codes`` only."""
+    from .stats import OBLIGATION_THRESHOLD
+
+    where = "current AND kind = 'commune-actuelle'" + (" AND code = ANY(:codes)" if codes is not None else "")
+    columns = "code, name, population, population_totale, population_year, departement, epci_siren, epci_name"
+    result = Session.execute(sa.text(
+        f"INSERT INTO socle_compare_commune ({columns}, band, obligation) "
+        f"SELECT {columns}, {_band_sql()}, COALESCE(population_totale, population, 0) >= :threshold "
+        f"FROM socle_commune WHERE {where} "
+        "ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, population = EXCLUDED.population, "
+        "population_totale = EXCLUDED.population_totale, population_year = EXCLUDED.population_year, "
+        "departement = EXCLUDED.departement, epci_siren = EXCLUDED.epci_siren, epci_name = EXCLUDED.epci_name, "
+        "band = EXCLUDED.band, obligation = EXCLUDED.obligation"),
+        {"threshold": OBLIGATION_THRESHOLD, "codes": list(codes or [])})
+    if codes is None:
+        Session.execute(sa.text(
+            "DELETE FROM socle_compare_commune f WHERE NOT EXISTS (SELECT 1 FROM socle_commune c "
+            "WHERE c.code = f.code AND c.current AND c.kind = 'commune-actuelle')"))
+        count_publications(None)
+    return result.rowcount
+
+
+STATUS_CODES = {"conforme": "C", "a_ameliorer": "A", "obsolete": "O", "non_conforme": "N", "non_verifie": "V"}
+
+
+def count_publications(codes) -> None:
+    """Per commune: published and valid socle datasets, and ``statuses``, one letter per matrix
+    column (``STATUS_CODES``, ``-`` not published) so that the matrix totals of any filter are
+    one pass over the compact commune table."""
+    schemas = matrix_schemas()
+    params = {"schemas": schemas, "codes": list(codes or [])}
+    scope = "" if codes is None else " AND f.code = ANY(:codes)"
+    letters = " ".join(f"WHEN '{status}' THEN '{letter}'" for status, letter in STATUS_CODES.items())
+    Session.execute(sa.text(
+        "UPDATE socle_compare_commune f SET "
+        "published = (SELECT count(*) FROM socle_compare_coverage v WHERE v.commune = f.code AND v.schema_name = ANY(:schemas)), "
+        "valid = (SELECT count(*) FROM socle_compare_coverage v WHERE v.commune = f.code AND v.schema_name = ANY(:schemas) "
+        "AND v.status IN ('conforme', 'a_ameliorer')), "
+        f"statuses = (SELECT string_agg(coalesce(CASE v.status {letters} END, '-'), '' ORDER BY s.ord) "
+        "FROM unnest(CAST(:schemas AS text[])) WITH ORDINALITY AS s(name, ord) "
+        "LEFT JOIN socle_compare_coverage v ON v.commune = f.code AND v.schema_name = s.name) "
+        f"WHERE true{scope}"), params)
+    value = " ".join(schemas)
+    statement = insert(META).values(key="statuses_schemas", value=value)
+    Session.execute(statement.on_conflict_do_update(index_elements=[META.c.key], set_={"value": value}))
+
+
+def ensure_communes() -> None:
+    """Re-sync the commune facts when the reference data was (re)loaded since the last sync."""
+    try:
+        loaded = Session.execute(sa.text("SELECT value FROM socle_reference_meta WHERE key = 'loaded_at'")).scalar()
+    except sa.exc.ProgrammingError:  # reference tables not created (plugin socle not migrated)
+        Session.rollback()
+        return
+    synced = Session.execute(sa.select(META.c.value).where(META.c.key == "reference_loaded_at")).scalar()
+    if loaded and loaded != synced:
+        sync_communes()
+        statement = insert(META).values(key="reference_loaded_at", value=loaded)
+        Session.execute(statement.on_conflict_do_update(index_elements=[META.c.key], set_={"value": loaded}))
+        Session.commit()
+
+
 # -- aggregates -------------------------------------------------------------------------------------
 def public_rows(schema: str, commune: str) -> list[dict]:
     """Deduplicated public rows of one commune: for equal content, the newest copy wins."""
@@ -327,6 +413,21 @@ def coverage_cell(resources: list[dict], now: dt.datetime | None = None) -> dict
             "org_title": best["org_title"], "on_behalf": bool(best["on_behalf"])}
 
 
+def update_value_index(indicator_ids: list[str]) -> None:
+    """Which years and dimensions each indicator has (read by every comparison page)."""
+    text = Session.execute(sa.select(META.c.value).where(META.c.key == "value_index")).scalar()
+    index = json.loads(text) if text else {}
+    for indicator_id in indicator_ids:
+        index.pop(indicator_id, None)
+    for indicator_id, dimension, year in Session.execute(sa.text(
+            "SELECT DISTINCT indicator, dimension, year FROM socle_compare_value WHERE indicator = ANY(:ids) "
+            "ORDER BY year DESC"), {"ids": list(indicator_ids)}):
+        index.setdefault(indicator_id, {}).setdefault(dimension, []).append(year)
+    value = json.dumps(index, ensure_ascii=False)
+    statement = insert(META).values(key="value_index", value=value)
+    Session.execute(statement.on_conflict_do_update(index_elements=[META.c.key], set_={"value": value}))
+
+
 def recompute_communes(schema: str, communes) -> None:
     """Recompute the values of ``schema``'s indicators and the coverage cells of ``communes``."""
     communes = sorted({c for c in communes if c})
@@ -340,6 +441,7 @@ def recompute_communes(schema: str, communes) -> None:
             records += compute_values(schema, commune, public_rows(schema, commune))
         for start in range(0, len(records), BATCH):
             Session.execute(VALUE.insert(), records[start:start + BATCH])
+        update_value_index(indicator_ids)
     Session.execute(COVERAGE.delete().where(COVERAGE.c.schema_name == schema, COVERAGE.c.commune.in_(communes)))
     published = Session.execute(
         sa.select(RESOURCE).where(RESOURCE.c.schema_name == schema, RESOURCE.c.private.is_(False),
@@ -353,6 +455,8 @@ def recompute_communes(schema: str, communes) -> None:
     cells = [{"commune": code, "schema_name": schema, **coverage_cell(group)} for code, group in by_commune.items()]
     if cells:
         Session.execute(COVERAGE.insert(), cells)
+    sync_communes(communes)
+    count_publications(communes)
     Session.commit()
 
 
@@ -385,6 +489,7 @@ def refresh_all(progress=None) -> dict:
 def recompute_all() -> dict:
     Session.execute(VALUE.delete())
     Session.execute(COVERAGE.delete())
+    sync_communes()
     Session.commit()
     pairs = Session.execute(sa.text(
         "SELECT DISTINCT schema_name, unnest(communes) FROM socle_compare_resource")).all()

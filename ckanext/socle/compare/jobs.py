@@ -22,8 +22,11 @@ def refresh_package_job(package_id: str) -> list:
 
 
 def _enqueue(function, args: list, title: str) -> None:
+    # One job id per target: a burst of updates (upload, then the validation's own resource_patch)
+    # replaces the waiting job instead of piling up copies of it.
+    job_id = f"socle_compare-{function.__name__}-{args[0]}"
     try:
-        tk.enqueue_job(function, args, title=title)
+        tk.enqueue_job(function, args, title=title, rq_kwargs={"job_id": job_id})
     except Exception as error:  # queue down: `ckan socle compare refresh` catches up later
         log.error("socle_compare: could not queue %s: %s", title, error)
 

@@ -9,6 +9,8 @@
 - ``socle_compare_value``: precomputed indicator values per commune, year and dimension, from
   PUBLIC datasets only (these figures are shown to everyone).
 - ``socle_compare_coverage``: precomputed coverage cell per (commune, schema), PUBLIC datasets only.
+- ``socle_compare_commune``: compact copy of the reference communes (population, band, obligation,
+  EPCI, département; no outline) with per-commune published/valid counts: the table pages scan.
 """
 from __future__ import annotations
 
@@ -95,7 +97,36 @@ class CompareCoverage(tk.BaseModel):
     on_behalf = sa.Column(sa.Boolean, nullable=False, default=False)
 
 
+class CompareCommune(tk.BaseModel):
+    """Compact copy of the reference communes (no outline) + published/valid counts."""
+
+    __tablename__ = "socle_compare_commune"
+
+    code = sa.Column(sa.UnicodeText, primary_key=True)
+    name = sa.Column(sa.UnicodeText, nullable=False)
+    population = sa.Column(sa.Integer)
+    population_totale = sa.Column(sa.Integer)
+    population_year = sa.Column(sa.Integer)
+    departement = sa.Column(sa.UnicodeText)
+    epci_siren = sa.Column(sa.UnicodeText)
+    epci_name = sa.Column(sa.UnicodeText)
+    band = sa.Column(sa.UnicodeText)
+    obligation = sa.Column(sa.Boolean, nullable=False, default=False)
+    published = sa.Column(sa.Integer, nullable=False, default=0)
+    valid = sa.Column(sa.Integer, nullable=False, default=0)
+    statuses = sa.Column(sa.UnicodeText, nullable=False, default="")  # one letter per matrix column
+
+
+class CompareMeta(tk.BaseModel):
+    __tablename__ = "socle_compare_meta"
+
+    key = sa.Column(sa.UnicodeText, primary_key=True)
+    value = sa.Column(sa.UnicodeText)
+
+
 RESOURCE = CompareResource.__table__
+COMMUNE = CompareCommune.__table__
+META = CompareMeta.__table__
 ROW = CompareRow.__table__
 VALUE = CompareValue.__table__
 COVERAGE = CompareCoverage.__table__

@@ -80,8 +80,12 @@ def export_url(endpoint: str) -> str:
     return tk.url_for(endpoint) + (f"?{query}" if query else "")
 
 
-def _common() -> dict:
-    return {"fmt": fmt, "page_url": page_url, "export_url": export_url, "status_labels": queries.status_labels(), "choices": queries.filter_choices(),
+def _common(filters: dict | None = None) -> dict:
+    # URL patterns built once per page (url_for per table cell costs more than the whole query).
+    urls = {"dataset_url": tk.url_for("dataset.read", id="__ID__"),
+            "commune_url": tk.url_for("socle_compare.commune", code="__CODE__")}
+    return {**urls, "fmt": fmt, "page_url": page_url, "export_url": export_url, "status_labels": queries.status_labels(),
+            "choices": queries.filter_choices((filters or {}).get("departement", ""), (filters or {}).get("epci", "")),
             "band_label": stats.band_label}
 
 
@@ -123,7 +127,7 @@ def matrix():
     result = queries.coverage_matrix(filters, matrix_schemas(), page=_page(), per_page=100)
     pages = max(1, math.ceil(result["count"] / result["per_page"]))
     return tk.render("socle/compare/matrix.html", extra_vars={
-        **_common(), "m": result, "pages": pages, "query": tk.request.query_string.decode(),
+        **_common(filters), "m": result, "pages": pages, "query": tk.request.query_string.decode(),
         "communes_text": _commune_names(filters["communes"])})
 
 
@@ -191,9 +195,9 @@ def compare():
     for ind in I.INDICATORS.values():
         groups.setdefault(queries.schema_label(ind.schema), []).append(ind)
     pages = max(1, math.ceil(result["count"] / result["per_page"]))
-    packages = _package_titles(result["provenance"]["datasets"])
+    packages = _package_titles(result["provenance"]["datasets"] or [])
     return tk.render("socle/compare/compare.html", extra_vars={
-        **_common(), "r": result, "payload": payload, "outlines": queries.outlines(map_codes) if map_codes else None,
+        **_common(result["filters"]), "r": result, "payload": payload, "outlines": queries.outlines(map_codes) if map_codes else None,
         "indicator_groups": groups, "pages": pages, "query": tk.request.query_string.decode(),
         "communes_text": _commune_names(result["filters"]["communes"]), "packages": packages})
 
