@@ -45,7 +45,7 @@ def test_epci_with_its_own_siren_and_population(sysadmin):
     ({"siren": "219400281"}, "siren", "SIREN invalide : « 219400281 ». La clé de contrôle ne correspond pas"),
     ({"siren": "2194002"}, "siren", "Un SIREN compte 9 chiffres"),
     ({"insee_code": "94999"}, "insee_code", "Code INSEE inconnu dans le référentiel des communes : « 94999 »"),
-    ({"insee_code": "ABCDE"}, "insee_code", "n'est pas un code INSEE de commune"),
+    ({"insee_code": "Gotham"}, "insee_code", "Commune inconnue : « Gotham »"),
     ({"socle_kind": "commune", "insee_code": "94028", "siren": "217500016"}, "siren",
      "Ce SIREN n'est pas celui de la commune Créteil (94028), qui est 219400280."),
     ({"population": "beaucoup"}, "population", "Population : un nombre entier est attendu"),
@@ -63,3 +63,26 @@ def test_organisation_page_shows_the_obligation(app, creteil):
         "Soumise à l'obligation d'ouverture des données" in page.body
     assert "219400280" in page.body
     assert "Publier un jeu du socle" in page.body
+
+
+def test_organisation_form(app, sysadmin):
+    from ckan.tests import factories
+
+    token = factories.APIToken(user=sysadmin["name"])["token"]
+    headers = {"Authorization": token, "Accept-Language": "fr"}
+    page = app.get("/organization/new", headers=headers)
+    for text in ("Type de collectivité", "Code INSEE de la commune", "SIREN",
+                 "La collectivité emploie au moins 50 agents", 'data-module="socle-commune-picker"'):
+        assert text in page.body
+    response = app.post("/organization/new", headers=headers, data={
+        "title": "Ville de Vitry", "name": "ville-de-vitry", "socle_kind": "commune",
+        "insee_code": "Atlantide", "agents_50": "true", "save": ""})
+    assert "Commune inconnue : « Atlantide »" in response.body.replace("&#34;", '"')
+    # without JavaScript, the commune's name is enough when it is unambiguous
+    response = app.post("/organization/new", headers=headers, follow_redirects=False, data={
+        "title": "Ville de Vitry", "name": "ville-de-vitry", "socle_kind": "commune",
+        "insee_code": "Vitry-sur-Seine", "agents_50": "true", "save": ""})
+    assert response.status_code == 302
+    org = tk.get_action("organization_show")({"ignore_auth": True}, {"id": "ville-de-vitry"})
+    assert org["insee_code"] == "94081"
+    assert org["siren"] and org["population"] > 3500 and org["socle_obligation"] == "true"

@@ -106,13 +106,18 @@ def socle_commune_codes(key, data, errors, context):
 
 
 def socle_insee_code(value, context):
+    """One commune: its INSEE code, or its name typed without JavaScript (when unambiguous)."""
     if _missing(value):
         return value
-    code = str(value).strip().upper()
-    if not is_insee_commune_code(code):
+    text = str(value).strip()
+    loaded = store.is_loaded()
+    if not is_insee_commune_code(text) and not loaded:
         raise tk.Invalid(tk._("« {value} » n'est pas un code INSEE de commune (5 caractères, par exemple 94028).").format(value=value))
-    if store.is_loaded() and store.get(code) is None:
+    if is_insee_commune_code(text) and loaded and store.get(text.upper()) is None:
         raise tk.Invalid(tk._("Code INSEE inconnu dans le référentiel des communes : « {value} ».").format(value=value))
+    code, error = _commune_code(text, loaded)
+    if error:
+        raise tk.Invalid(error)
     return code
 
 
