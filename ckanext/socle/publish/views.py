@@ -35,6 +35,7 @@ def _render_review(result: dict, form: dict, errors: dict | None = None):
     conformity = result.get("conformity") or {}
     return tk.render("socle/publish/review.html", {
         "result": result, "form": form, "errors": errors or {}, "schemas": _schemas(), "orgs": _orgs_for_user(),
+        "blocked": any(p["code"].startswith("schema") for p in result.get("problems") or []),
         "error_groups": _grouped(conformity.get("errors") or []),
         "warning_groups": _grouped(conformity.get("warnings") or []),
     })
