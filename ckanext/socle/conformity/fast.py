@@ -43,6 +43,13 @@ from .engine import (
 from .model import Issue, Options, Report
 from .reader import FIELD_SIZE_LIMIT, TableSource, copy_as_utf8
 
+try:  # numpy computes the SIRET/SIREN sums; without it every file takes the exact path
+    import numpy  # noqa: F401
+
+    _HAS_NUMPY = True
+except ImportError:  # pragma: no cover - numpy comes with the usual installs
+    _HAS_NUMPY = False
+
 AUTO_MIN_BYTES = 2 * 1024 * 1024  # below this the exact path is as fast as polars' start-up
 BATCH_ROWS = 200_000
 CHUNK_BYTES = 8 * 1024 * 1024
@@ -78,7 +85,7 @@ class Fallback(Exception):
 
 
 def applies(table: TableSource, options: Options) -> bool:
-    if table.format != "csv":
+    if table.format != "csv" or not _HAS_NUMPY:
         return False
     return options.engine == "fast" or table.size >= AUTO_MIN_BYTES
 
