@@ -294,6 +294,7 @@ def _spatial_items(data) -> list[dict]:
         if commune is None:
             items.append({"text": code})
             continue
+        # the same URI as the socle DCAT profile (ckanext/socle/dcat/vocab.py), so both describe one place
         item = {"uri": f"http://id.insee.fr/geo/commune/{code}", "text": f"{commune.name} ({code})"}
         if commune.outline:
             item["geom"] = commune.outline
