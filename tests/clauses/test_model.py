@@ -52,6 +52,8 @@ def test_slug_is_unique(seeded):
 @pytest.mark.parametrize("q,expected", [
     ("restauration scolaire", "restauration-menus-egalim"),
     ("réversibilité", "reversibilite-fin-contrat"),
+    ("reversibilite des donnees", "reversibilite-fin-contrat"),
+    ("Délégation de service public", "dsp-donnees-concession"),
     ("L3131-2", "dsp-donnees-concession"),
     ("bornes de recharge", "irve-donnees-bornes"),
     ("anonymisation", "donnees-personnelles-anonymisation"),

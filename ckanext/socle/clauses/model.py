@@ -8,12 +8,15 @@ through CKAN's session (``model.Session``).
 from __future__ import annotations
 
 import datetime
+import unicodedata
 import uuid
 
 import ckan.model as model
 import sqlalchemy as sa
 from sqlalchemy import orm
 from sqlalchemy.dialects.postgresql import JSONB
+
+from . import vocab
 
 TABLES = ("socle_clause_instance", "socle_clause_version", "socle_clause_template")
 
@@ -67,9 +70,13 @@ class ClauseTemplate(Base):
     def refresh_search_text(self) -> None:
         latest = self.latest
         refs = " ".join(ref.get("text", "") for ref in self.legal_references or [])
+        kinds = " ".join(vocab.label(vocab.CONTRACT_KINDS, k) for k in self.contract_kinds or [])
+        sectors = " ".join(vocab.label(vocab.SECTORS, k) for k in self.sectors or [])
         parts = [self.slug, self.title, self.title_en or "", self.summary, self.summary_en or "",
-                 refs, " ".join(self.schemas or []), latest.body if latest else ""]
-        self.search_text = "\n".join(parts)
+                 refs, kinds, sectors, " ".join(self.schemas or []), latest.body if latest else ""]
+        text = "\n".join(parts)
+        # the unaccented copy lets "reversibilite" find "réversibilité"
+        self.search_text = text + "\n" + strip_accents(text)
 
     def as_dict(self) -> dict:
         latest = self.latest
@@ -184,7 +191,7 @@ def search_templates(q: str = "", *, statuses=None, contract_kind: str = "", sec
         query = query.filter(ClauseTemplate.contract_kinds.contains([contract_kind]))
     if sector:
         query = query.filter(ClauseTemplate.sectors.contains([sector]))
-    q = (q or "").strip()[:200]
+    q = strip_accents((q or "").strip()[:200])
     if q:
         vector = sa.func.to_tsvector("french", ClauseTemplate.search_text)
         # every word first (web-search syntax), any word when that finds nothing
@@ -204,6 +211,11 @@ def search_templates(q: str = "", *, statuses=None, contract_kind: str = "", sec
         found = [t for t in found if any(ref == schema or ref.split("@")[0] == schema
                                          for ref in t.schemas or [])]
     return found
+
+
+def strip_accents(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFD", text or "")
+                   if unicodedata.category(ch) != "Mn")
 
 
 def _words(text: str) -> list[str]:
