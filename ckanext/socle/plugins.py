@@ -82,8 +82,9 @@ class SoclePlugin(p.SingletonPlugin, _SocleTranslation):
 
     def get_helpers(self):
         from ckanext.socle.datasets import helpers
+        from ckanext.socle.portal import helpers as portal
 
-        return helpers.get_helpers()
+        return {**helpers.get_helpers(), **portal.get_helpers()}
 
     # IPackageController: list `socle` before `spatial_query` in ckan.plugins (docs/dcat.md).
     def before_dataset_index(self, pkg_dict):
