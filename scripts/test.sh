@@ -21,7 +21,7 @@ fi
 
 cd "$ROOT"
 set +e
-"$PY" -m pytest --ckan-ini=test.ini "${@:-tests}"
+"$PY" -m pytest --ckan-ini=test.ini --durations=20 "${@:-tests}"
 code=$?
 set -e
 # pytest's 5 means "no test collected": a suite that ran nothing is a failure here.
