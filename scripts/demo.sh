@@ -52,8 +52,8 @@ stop_previous() {
 }
 stop_previous worker; stop_previous web
 
-# The worker runs the conformity jobs (default and socle queues).
-setsid nohup ckan -c "$INI" jobs worker default socle-validation socle-compare \
+# The worker runs the conformity jobs first, then the rest (comparison refreshes, default queue).
+setsid nohup ckan -c "$INI" jobs worker socle_validation default \
   >"$DEMO_DIR/worker.log" 2>&1 < /dev/null &
 echo $! > "$DEMO_DIR/worker.pid"
 

@@ -22,7 +22,7 @@ case "${1:-web}" in
     exec ckan -c "$INI" run -H 0.0.0.0 -p 5000 --disable-reloader
     ;;
   worker)
-    exec ckan -c "$INI" jobs worker default socle-validation socle-compare
+    exec ckan -c "$INI" jobs worker socle_validation default
     ;;
   *) exec "$@" ;;
 esac

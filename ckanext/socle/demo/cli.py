@@ -14,11 +14,12 @@ def demo():
 @demo.command("load")
 @click.option("--password-file", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the admin password when the admin user is created.")
-def load(password_file: Path | None):
+@click.option("--communes", "only", help="Only these INSEE codes, comma-separated (default: all 17).")
+def load(password_file: Path | None, only: str | None):
     """Create the demo organisations, datasets and admin user (idempotent)."""
     from ckanext.socle.demo.load import load as load_demo
 
-    result = load_demo(progress=click.echo)
+    result = load_demo(progress=click.echo, only=set(only.split(",")) if only else None)
     if result["password"] and password_file:
         password_file.write_text(result["password"] + "\n")
         password_file.chmod(0o600)

@@ -74,6 +74,8 @@ def organisation_for(commune: generate.Commune) -> dict:
                        + generate.DEMO_NOTICE,
         "socle_kind": "commune", "siren": commune.siren, "insee_code": commune.insee,
         "population": commune.population,
+        # Demo assumption, not a fact about the commune: towns of 10 000+ employ 50 agents or more.
+        "agents_50": "true" if (commune.population or 0) >= 10000 else "false",
     }
 
 
@@ -94,8 +96,10 @@ def dataset_for(commune: generate.Commune, org: dict, demo_file: generate.DemoFi
     }
 
 
-def load(progress=print) -> dict:
-    """Create what is missing; returns counts and the admin password when it was just created."""
+def load(progress=print, only: set[str] | None = None) -> dict:
+    """Create what is missing; returns counts and the admin password when it was just created.
+
+    ``only``: INSEE codes to load (default: the 17 communes)."""
     admin, password = ensure_admin()
     context = {"user": admin["name"]}
     created = {"organizations": 0, "datasets": 0}
@@ -106,6 +110,8 @@ def load(progress=print) -> dict:
         "socle_kind": "syndicat",
     })
     for commune in communes():
+        if only and commune.insee not in only:
+            continue
         org = _upsert("organization", context, organisation_for(commune))
         for demo_file in generate.generate(commune):
             data = dataset_for(commune, org, demo_file)
