@@ -19,7 +19,6 @@ How it stays identical to the exact path (engine.validate_record):
 from __future__ import annotations
 
 import os
-import re
 from collections import Counter
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -55,7 +54,6 @@ BATCH_ROWS = 200_000
 CHUNK_BYTES = 8 * 1024 * 1024
 CACHE_LIMIT = 500_000  # distinct values remembered per field and check
 
-_ASCII_PRINTABLE = r"^[ -~]*$"
 _PLAIN_INT = r"^-?[0-9]{1,18}$"
 _PLAIN_NUMBER = r"^-?[0-9]{1,15}(?:\.[0-9]{1,15})?$"
 _ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
@@ -260,7 +258,6 @@ class _Scan:
         self.value_cache: Dict[str, Dict[str, Optional[Tuple[Tuple[str, str], ...]]]] = {}
         self.check_cache: Dict[int, Dict[str, bool]] = {}
         self.seen: Dict[str, set] = {fp.name: set() for fp in plan.fields if fp.unique}
-        self.lines: Optional[int] = None
         # every vectorised test of a batch, evaluated in one polars select (in parallel)
         self.sure_exprs: List[pl.Expr] = []
         for fp in plan.fields:
