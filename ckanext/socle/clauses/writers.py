@@ -159,13 +159,13 @@ def to_docx(doc: ClauseDocument) -> bytes:
             out.add_paragraph().add_run(block.caption).bold = True
             table = out.add_table(rows=1, cols=len(block.header))
             table.style = "Table Grid"
-            for cell, text in zip(table.rows[0].cells, block.header):
-                cell.text = ""
-                cell.paragraphs[0].add_run(text).bold = True
-            for row in block.rows:
-                cells = table.add_row().cells
+            for index, row in enumerate([block.header, *block.rows]):
+                cells = table.rows[0].cells if index == 0 else table.add_row().cells
                 for cell, text in zip(cells, row):
-                    cell.text = text
+                    cell.text = ""
+                    piece = cell.paragraphs[0].add_run(text)
+                    piece.font.size = Pt(8)          # nine columns on a portrait page
+                    piece.bold = index == 0 or None
     if doc.notice:
         out.add_paragraph().add_run(doc.notice).italic = True
     buffer = io.BytesIO()
@@ -196,9 +196,11 @@ def to_odt(doc: ClauseDocument) -> bytes:
         heading.addElement(ost.TextProperties(fontsize=size, fontweight="bold"))
         heading.addElement(ost.ParagraphProperties(margintop="0.4cm", marginbottom="0.2cm"))
         headings[level] = heading
+    small = ost.Style(name="CellText", family="paragraph")
+    small.addElement(ost.TextProperties(fontsize="8pt"))
     cell_style = ost.Style(name="Cell", family="table-cell")
     cell_style.addElement(ost.TableCellProperties(border="0.5pt solid #000000", padding="0.1cm"))
-    for item in (bold, italic, title, body, cell_style, *headings.values()):
+    for item in (bold, italic, title, body, small, cell_style, *headings.values()):
         out.automaticstyles.addElement(item)
 
     def add_runs(para, runs):
@@ -241,7 +243,7 @@ def to_odt(doc: ClauseDocument) -> bytes:
                 tr = otable.TableRow()
                 for text in row:
                     tc = otable.TableCell(stylename=cell_style, valuetype="string")
-                    para = otext.P()
+                    para = otext.P(stylename=small)
                     if index == 0:
                         para.addElement(otext.Span(stylename=bold, text=text))
                     else:
