@@ -7,7 +7,6 @@ organisations and socle datasets in the scheming field names of docs/contracts.m
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from ckan.plugins import toolkit as tk
@@ -33,20 +32,8 @@ LYON_OUTLINE = {"type": "MultiPolygon", "coordinates": [[[
 PLUGINS = "socle scheming_datasets scheming_organizations dcat spatial_metadata spatial_query"
 PROFILES = "euro_dcat_ap_3 socle"
 
-# ckanext-dcat's serializer builds its profiles for the type "dataset": with scheming, that type
-# must exist. The portal's generic (non-socle) datasets get ckanext-dcat's DCAT-AP schema.
-SCHEMAS = " ".join(
-    [f"ckanext.socle:../../schemas/scheming/{path.name}"
-     for path in sorted((Path(__file__).resolve().parents[2] / "schemas" / "scheming").glob("*.yaml"))
-     if path.stem != "organization"]
-    + ["ckanext.dcat.schemas:dcat_ap_recommended.yaml"]
-)
-PRESETS = "ckanext.scheming:presets.json ckanext.dcat.schemas:presets.yaml"
-
 CONFIG = [
     pytest.mark.ckan_config("ckan.plugins", PLUGINS),
-    pytest.mark.ckan_config("scheming.dataset_schemas", SCHEMAS),
-    pytest.mark.ckan_config("scheming.presets", PRESETS),
     pytest.mark.ckan_config("ckanext.dcat.rdf.profiles", PROFILES),
     pytest.mark.ckan_config("ckanext.spatial.search_backend", "solr-bbox"),
 ]

@@ -20,8 +20,6 @@ DEMO_PLUGINS = ("socle socle_validation socle_clauses socle_compare scheming_dat
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.ckan_config("ckan.plugins", DEMO_PLUGINS),
-    pytest.mark.ckan_config("scheming.dataset_schemas", f.SCHEMAS),
-    pytest.mark.ckan_config("scheming.presets", f.PRESETS),
     pytest.mark.ckan_config("ckanext.dcat.rdf.profiles", f.PROFILES),
     pytest.mark.ckan_config("ckanext.spatial.search_backend", "solr-bbox"),
     pytest.mark.ckan_config("ckanext.dcat.datasets_per_page", "25"),

@@ -24,8 +24,6 @@ def portal(sysadmin, tmp_path):
     f.socle_dataset(sysadmin, lyon, "subventions-lyon", "subventions", [f.LYON])
     options = {
         "ckan.plugins": f.PLUGINS,
-        "scheming.dataset_schemas": f.SCHEMAS,
-        "scheming.presets": f.PRESETS,
         "ckanext.dcat.rdf.profiles": f.PROFILES,
         "ckanext.spatial.search_backend": "solr-bbox",
         "ckanext.spatial.common_map.type": "custom",
