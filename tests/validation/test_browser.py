@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from ckan.tests import helpers
 
-from tests.conftest import screenshot
+from tests.conftest import SCREENSHOTS, screenshot
 
 from .conftest import PLUGINS, make_dataset, make_org
 
@@ -45,3 +45,34 @@ def test_pages_in_a_browser(live_ckan, page, upload_resource, worker):
     svg = page.request.get(f"{live_ckan.url}/socle/badge/dataset/{subsidies['name']}.svg")
     assert svg.ok and "non conforme" in svg.text()
     assert helpers.call_action("socle_validation_show", resource_id=bad["id"])["state"] == "non_conforme"
+
+
+def test_check_before_publishing_in_the_resource_form(live_ckan, page):
+    from ckan.tests import factories
+
+    from .conftest import DATA, FILES
+
+    editor = factories.User(name="redacteur", password="correct-horse-12")
+    org = make_org("ville-de-creteil", users=[{"name": editor["name"], "capacity": "editor"}])
+    dataset = make_dataset(org, name="subventions-2026", title="Subventions 2026")
+
+    page.goto(f"{live_ckan.url}/user/login")
+    page.fill("#field-login", "redacteur")
+    page.fill("#field-password", "correct-horse-12")
+    page.locator("div.form-actions button[type=submit]").click()
+    page.wait_for_load_state()
+
+    page.goto(f"{live_ckan.url}/subventions/{dataset['name']}/resource/new")
+    page.set_input_files('input[name="upload"]', str(DATA / FILES["invalid"][0]))
+    page.fill("#field-name", "Subventions 2026 (brouillon)")  # after the file: CKAN names it after the file
+    panel = page.locator("#socle-check-panel")
+    assert panel.is_visible()
+    panel.get_by_role("button", name="Vérifier avant de publier").click()
+    page.locator(".socle-check-result").wait_for(timeout=30000)
+    assert panel.locator(".socle-badge--non_conforme").count() == 1
+    assert panel.get_by_text("Comment corriger").count() >= 1
+    # The form kept what the publisher typed and nothing was saved.
+    assert page.input_value("#field-name") == "Subventions 2026 (brouillon)"
+    assert helpers.call_action("package_show", id=dataset["id"])["resources"] == []
+    page.set_viewport_size({"width": 1280, "height": 1400})
+    page.locator("#resource-edit").screenshot(path=str(SCREENSHOTS / "validation-check-before-publishing.png"))

@@ -170,8 +170,10 @@ def test_solr_facets_and_filters(upload_resource, worker):
     prenoms = get_catalogue().newest("prenoms").version  # the type's default version
     assert facets["vocab_socle_schema_version"] == {"subventions@2.1.1": 2, f"prenoms@{prenoms}": 1}
     assert facets["vocab_socle_commune"] == {"94028": 2, "94080": 1}
-    labels = {i["name"]: i["display_name"] for i in result["search_facets"]["vocab_socle_conformity"]["items"]}
-    assert labels["non_conforme"] == "non conforme"
+    labels = {i["name"]: i["display_name"] for facet in result["search_facets"].values() for i in facet["items"]}
+    assert labels["non_conforme"] == "non conforme" and labels["conforme"] == "conforme"
+    assert labels["94028"] == "Créteil (94028)"
+    assert labels["subventions"] == "Subventions" and labels["subventions@2.1.1"] == "Subventions 2.1.1"
 
     filtered = helpers.call_action("package_search", fq="vocab_socle_conformity:non_conforme")
     assert [d["id"] for d in filtered["results"]] == [second["id"]]

@@ -80,12 +80,36 @@ def index_fields(pkg_dict: dict) -> dict:
 
 
 def relabel_facets(search_results: dict) -> dict:
-    """IPackageController.after_dataset_search: French labels of the conformity facet items."""
+    """IPackageController.after_dataset_search: readable labels of the facet items (French state
+    names, schema titles with versions, commune names with their INSEE code). Never raises."""
     facets = search_results.get("search_facets") or {}
-    labels = state.labels()
-    for item in (facets.get("vocab_socle_conformity") or {}).get("items", []):
-        item["display_name"] = labels.get(item["name"], item["name"])
+    labellers = {"vocab_socle_conformity": state.labels().get, "vocab_socle_schema": _schema_label,
+                 "vocab_socle_schema_version": _schema_label, "vocab_socle_commune": _commune_label}
+    for name, labeller in labellers.items():
+        for item in (facets.get(name) or {}).get("items", []):
+            try:
+                item["display_name"] = labeller(item["name"]) or item["name"]
+            except Exception:
+                log.debug("socle_validation: no label for %s=%s", name, item["name"], exc_info=True)
     return search_results
+
+
+def _schema_label(value: str) -> str:
+    from ckanext.socle.catalogue import get_catalogue
+
+    name, _, version = value.partition("@")
+    entry = get_catalogue().get(value)
+    if entry is None:
+        return value
+    title = get_catalogue().info(name).get("title") or entry.title
+    return f"{title} {version}" if version else title
+
+
+def _commune_label(code: str) -> str:
+    from ckanext.socle.reference import store
+
+    commune = store.get(code)
+    return f"{commune.name} ({code})" if commune is not None else code
 
 
 def overlay(pkg_dict: dict) -> dict:
