@@ -234,3 +234,4 @@ def test_one_http_call_for_a_software_vendor(app, admin, crach):
     response = app.post("/api/3/action/socle_publish_file", headers={"Authorization": token},
                         data={"mode": "publier", "upload": (io.BytesIO(b""), "vide.csv")})
     assert response.status_code == 409 and "vide" in response.body
+
