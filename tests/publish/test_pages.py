@@ -104,3 +104,27 @@ def test_screenshots_drop_review_and_personal_data(admin, crach, live_ckan, page
     page.get_by_role("button", name="Publier", exact=True).click()
     page.wait_for_selector("text=le jeu reste privé")
     screenshot(page, "publish-4-held-private")
+
+
+@pytest.mark.browser
+def test_the_curl_recipe_of_the_docs(admin, crach, live_ckan):
+    """docs/publish.md's one-call recipe, run as written against a served CKAN."""
+    import json
+    import subprocess
+
+    token = factories.APIToken(user=admin["name"])["token"]
+    url = f"{live_ckan.url}/api/3/action/socle_publish_file"
+    source = str(SCDL / "real/budget/commune-crach_bp-2022.csv")
+    analysed = subprocess.run(["curl", "-s", "-H", f"Authorization: {token}", "-F", "mode=analyser",
+                               "-F", f"upload=@{source}", url], capture_output=True, check=True, text=True)
+    result = json.loads(analysed.stdout)["result"]
+    assert result["schema"]["name"] == "budget" and result["authority"]["status"] == "organisation"
+    assert result["conformity"]["level"] and result["privacy"]["status"] == "rien_detecte"
+    published = subprocess.run(["curl", "-s", "-H", f"Authorization: {token}", "-F", "mode=publier",
+                                "-F", f"upload=@{source}", url], capture_output=True, check=True, text=True)
+    publication = json.loads(published.stdout)["result"]["publication"]
+    assert publication["action"] == "created" and publication["dataset"]["private"] is False
+    empty = subprocess.run(["curl", "-s", "-H", f"Authorization: {token}", "-F", "mode=publier",
+                            "-F", "upload=@/dev/null;filename=vide.csv", url], capture_output=True, check=True, text=True)
+    answer = json.loads(empty.stdout)
+    assert answer["success"] is False and "vide" in json.dumps(answer["error"], ensure_ascii=False)
