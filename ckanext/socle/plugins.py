@@ -46,12 +46,12 @@ class SoclePlugin(p.SingletonPlugin, _SocleTranslation):
     p.implements(p.IPackageController, inherit=True)
 
     def update_config(self, config):
-        from ckanext.socle.datasets import setup
+        from ckanext.socle.datasets import defaults
 
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "socle")
-        setup.defaults(config)
+        defaults.licences(config)
 
     def get_actions(self):
         from ckanext.socle.catalogue.logic import action as catalogue

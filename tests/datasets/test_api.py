@@ -178,3 +178,28 @@ def test_generic_dataset_type(sysadmin, creteil):
     errors = _errors(sysadmin, {"type": "dataset", "name": "x", "title": "X", "owner_org": creteil["id"],
                                 "socle_communes": "99999"})
     assert "Code INSEE inconnu" in " ".join(errors["socle_communes"])
+
+
+def test_without_the_commune_tables(clean_db, clean_index, with_plugins, migrate_db_for, app):
+    """Before `ckan db upgrade -p socle`: codes are checked for their shape, pages still render."""
+    from ckan.tests import factories
+
+    from ckanext.socle.reference import store
+
+    migrate_db_for("socle", "base", False)
+    store._TABLES_SEEN = False  # a live portal never drops them; this test does
+    try:
+        user = factories.Sysadmin()
+        org = factories.Organization(user=user)
+        dataset = _create(user, good_dataset("prenoms", org, socle_communes="94028"))
+        assert dataset["socle_communes"] == ["94028"]
+        errors = _errors(user, good_dataset("prenoms", org, name="x", socle_communes="Créteil"))
+        assert "n'est pas un code INSEE" in " ".join(errors["socle_communes"])
+        token = factories.APIToken(user=user["name"])["token"]
+        page = app.get(f"/prenoms/{dataset['name']}", headers={"Authorization": token})
+        assert page.status_code == 200, page.body[-3000:]
+        assert "94028" in page.body
+        assert tk.get_action("socle_commune_list")({}, {"q": "cré"}) == []
+        assert tk.get_action("socle_reference_show")({}, {}) == {}
+    finally:
+        migrate_db_for("socle")

@@ -13,12 +13,13 @@ ckan.module('socle-commune-picker', function ($) {
       this.chosen = this.$('.socle-picker-chosen');
       this.value.attr('type', 'hidden');
       this.search = $('<input type="search" class="form-control socle-picker-search" autocomplete="off">')
+        .attr('id', this.value.attr('id') + '-search')
         .attr('placeholder', this.value.attr('placeholder') || this.options.searchLabel)
         .attr('aria-label', this.options.searchLabel)
         .attr('aria-autocomplete', 'list');
       this.results = $('<ul class="socle-picker-results" role="listbox"></ul>').hide();
       this.value.after(this.search, this.results);
-      this.$('label').attr('for', '');
+      this.$('label').attr('for', this.value.attr('id') + '-search');
       this.chosen.children('li').each(this._onDecorate);
       this.search.on('input', this._onInput).on('keydown', this._onKeydown);
       this.results.on('mousedown', 'li[data-code]', this._onPick);

@@ -81,6 +81,33 @@ def load(folder: str = sources.DEFAULT_DIR, departement: str | None = None) -> d
     }
 
 
+_TABLES_SEEN = False
+
+
+def tables_exist() -> bool:
+    """Whether `ckan db upgrade -p socle` has created the tables. Asked on a connection of its own,
+    never through the session, so that a caller's transaction is left alone; remembered once true."""
+    global _TABLES_SEEN
+    if not _TABLES_SEEN:
+        _TABLES_SEEN = sa.inspect(Session.get_bind()).has_table(Commune.__tablename__)
+    return _TABLES_SEEN
+
+
+def _tolerant(default=None):
+    """Reads answer ``default`` before the tables exist instead of breaking the page that asked."""
+    import functools
+
+    def decorate(function):
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            if not tables_exist():
+                return default() if callable(default) else default
+            return function(*args, **kwargs)
+        return wrapper
+    return decorate
+
+
+@_tolerant()
 def get(code: str) -> Commune | None:
     return Session.get(Commune, (code or "").strip().upper()) if code else None
 
@@ -99,22 +126,17 @@ def by_siren(siren: str) -> Commune | None:
     return Session.execute(sa.select(Commune).where(Commune.siren == siren)).scalars().first()
 
 
+@_tolerant(False)
 def is_loaded() -> bool:
-    try:
-        return Session.execute(sa.select(Commune.code).limit(1)).first() is not None
-    except sa.exc.ProgrammingError:  # table not created yet (`ckan db upgrade -p socle` not run)
-        Session.rollback()
-        return False
+    return Session.execute(sa.select(Commune.code).limit(1)).first() is not None
 
 
+@_tolerant(dict)
 def meta() -> dict:
-    try:
-        return {m.key: m.value for m in Session.execute(sa.select(ReferenceMeta)).scalars()}
-    except sa.exc.ProgrammingError:
-        Session.rollback()
-        return {}
+    return {m.key: m.value for m in Session.execute(sa.select(ReferenceMeta)).scalars()}
 
 
+@_tolerant(list)
 def search(query: str, limit: int = 10, current_only: bool = True) -> list[Commune]:
     """By name (accents, case and hyphens ignored), INSEE code or postcode prefix."""
     text = (query or "").strip()
@@ -143,6 +165,7 @@ def search(query: str, limit: int = 10, current_only: bool = True) -> list[Commu
     return list(Session.execute(statement).scalars())
 
 
+@_tolerant(list)
 def in_departement(departement: str, limit: int = 50) -> list[Commune]:
     statement = (sa.select(Commune).where(Commune.departement == departement.strip().upper(),
                                           Commune.current.is_(True))

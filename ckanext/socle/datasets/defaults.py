@@ -7,7 +7,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 LICENSES = "file://" + os.path.join(HERE, "licenses.json")
 
 
-def defaults(config) -> None:
+def licences(config) -> None:
     """The licence list (Licence Ouverte 2.0, ODbL and the common open licences), read lazily by
     CKAN after every plugin's update_config. The scheming options are declared with defaults in
     config_declaration.yaml, which works whatever the order of ckan.plugins."""

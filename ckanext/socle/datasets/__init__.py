@@ -1,0 +1,1 @@
+"""Socle dataset types, organisation schema, validators, helpers, chooser page."""
