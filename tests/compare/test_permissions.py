@@ -84,3 +84,23 @@ def test_an_epci_publishing_for_its_communes_counts_for_each(make_org, publish, 
     values = {r["code"]: r["value"] for r in result["rows"]}
     assert values == {"94028": per_commune, "94071": per_commune}
     assert "EPCI" in app.get("/comparaison/couverture?communes=94028,94071").get_data(as_text=True)
+
+
+def test_a_conformant_file_left_unchanged_for_too_long_is_outdated():
+    import datetime as dt
+
+    from ckanext.socle.compare import consolidate
+
+    def resource(level, modified):
+        return {"level": level, "modified": modified, "package_id": "p", "package_name": "p",
+                "resource_id": f"r-{level}", "schema_version": "2.1.1", "org_title": "Ville",
+                "on_behalf": False}
+
+    now = dt.datetime(2026, 11, 24)
+    old = now - dt.timedelta(days=401)  # ckanext.socle.compare.outdated_after_days = 400
+    assert consolidate.coverage_cell([resource("conforme", old)], now=now)["status"] == "obsolete"
+    assert consolidate.coverage_cell([resource("conforme", now)], now=now)["status"] == "conforme"
+    # An old non-conformant file stays "non conforme"; the best of several resources is kept.
+    assert consolidate.coverage_cell([resource("non_conforme", old)], now=now)["status"] == "non_conforme"
+    cell = consolidate.coverage_cell([resource("non_conforme", now), resource("a_ameliorer", now)], now=now)
+    assert cell["status"] == "a_ameliorer" and cell["resource_id"] == "r-a_ameliorer"

@@ -91,6 +91,34 @@ def test_validation_run_refreshes_the_consolidation_and_the_aggregates(make_org,
     assert consolidate.latest_level(helpers.call_action("resource_show", id=resource["id"]))[0] == level
 
 
+@pytest.mark.usefixtures("with_extended_cli")
+def test_cli_refresh_rebuilds_the_same_figures(make_org, publish, worker, cli):
+    from ckan.cli.cli import ckan
+
+    creteil = make_org("ville-de-creteil", "Ville de Créteil", insee_code="94028")
+    publish(creteil, "budget", ["94028"], "commune-crach_ca-2021.csv", "0.8.3")
+    worker()
+    before = anonymous("socle_compare", indicator="budget.fonctionnement", communes="94028")["picked"]
+    result = cli.invoke(ckan, ["socle", "compare", "refresh"])
+    assert result.exit_code == 0, result.output
+    after = anonymous("socle_compare", indicator="budget.fonctionnement", communes="94028")["picked"]
+    assert before == after
+    # Crach's compte administratif 2021, hand-checked in test_indicators: 2 282 436.65 €
+    level = helpers.call_action("socle_validation_show", resource_id=_resource_id("budget"))["level"]
+    if level in ("conforme", "a_ameliorer"):
+        assert after[0]["value"] == pytest.approx(2_282_436.65) and after[0]["rank"] == 1
+    else:
+        assert after[0]["value"] is None and after[0]["rank"] is None
+
+
+def _resource_id(schema):
+    from ckan.model import Session
+    from sqlalchemy import text
+
+    return Session.execute(text("SELECT resource_id FROM socle_compare_resource WHERE schema_name = :s"),
+                           {"s": schema}).scalar()
+
+
 def test_pages_render_tables_without_javascript(make_org, publish, worker, app):
     creteil = make_org("ville-de-creteil", "Ville de Créteil", insee_code="94028")
     publish(creteil, "prenoms", ["94028"], "digne-les-bains_2017.csv")
