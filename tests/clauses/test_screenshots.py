@@ -25,7 +25,8 @@ def clauses_demo(cli, migrate_db_for, with_test_worker):
 
     for plugin in ("socle", "socle_validation", "socle_clauses", "socle_compare"):
         migrate_db_for(plugin)
-    result = cli.invoke(ckan, ["socle", "demo", "load"])
+    # The four communes the clause demo fills clauses for (the full demo takes minutes more).
+    result = cli.invoke(ckan, ["socle", "demo", "load", "--communes", "94028,94052,94046,94068"])
     assert result.exit_code == 0, result.output
     ckan_jobs.Worker([queue_name(), "default"]).work(burst=True)
     result = cli.invoke(clauses_cli.clauses, ["demo"])
