@@ -86,7 +86,7 @@ class SoclePlugin(p.SingletonPlugin, _SocleTranslation):
 
         return {**helpers.get_helpers(), **portal.get_helpers()}
 
-    # IPackageController: list `socle` before `spatial_query` in ckan.plugins (docs/dcat.md).
+    # IPackageController: the communes' outline on the map (ckanext-spatial bbox), docs/dcat.md.
     def before_dataset_index(self, pkg_dict):
         from ckanext.socle.dcat.spatial import index_spatial
 

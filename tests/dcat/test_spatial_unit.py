@@ -38,15 +38,14 @@ def test_file_reference_reads_only_the_codes_asked():
     assert set(reference.outlines) == {"94028"}
 
 
-def test_index_spatial_fills_and_keeps_explicit_geometry(monkeypatch):
+def test_communes_geometry_and_explicit_geometry(monkeypatch):
     monkeypatch.setattr(spatial, "reference_folder", lambda: sources.SAMPLE_DIR)
-    pkg = {"name": "x", "extras_socle_communes": '["94028"]'}
-    spatial.index_spatial(pkg)
-    assert json.loads(pkg["extras_spatial"])["type"] == "MultiPolygon"
-    assert pkg["spatial"] == pkg["extras_spatial"]
+    geometry, year = spatial.communes_geometry({"name": "x", "extras_socle_communes": '["94028", "94046"]'})
+    assert geometry["type"] == "MultiPolygon" and len(geometry["coordinates"]) >= 2
+    assert year == 2026
     explicit = json.dumps({"type": "Polygon", "coordinates": SQUARE})
-    pkg = {"name": "y", "socle_communes": ["94028"], "extras_spatial": explicit, "spatial": explicit}
-    assert spatial.index_spatial(pkg)["spatial"] == explicit
+    assert spatial.communes_geometry({"socle_communes": ["94028"], "extras_spatial": explicit}) == (None, None)
+    assert spatial.communes_geometry({"socle_communes": ["99999"]}) == (None, None)
     broken = {"name": "z", "socle_communes": {"not": "codes"}}
     assert spatial.index_spatial(broken) is broken  # never raises inside a dataset write
 

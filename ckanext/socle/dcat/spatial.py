@@ -215,20 +215,53 @@ def dataset_communes(pkg_dict: dict) -> list[str]:
 
 
 def explicit_spatial(pkg_dict: dict):
-    for key in ("spatial", "extras_spatial"):
-        if pkg_dict.get(key):
-            return pkg_dict[key]
-    for extra in pkg_dict.get("extras") or []:
+    """A geometry the dataset itself stores (harvested, or set by an administrator).
+
+    At indexing time, the stored dataset is ``data_dict`` (JSON): ``spatial`` keys other plugins
+    add to the document (ckanext-dcat puts a ``spatial_coverage`` centroid there) do not count.
+    """
+    stored = pkg_dict
+    if isinstance(pkg_dict.get("data_dict"), str):
+        try:
+            stored = json.loads(pkg_dict["data_dict"])
+        except ValueError:
+            stored = pkg_dict
+    if stored.get("spatial") or (stored is pkg_dict and pkg_dict.get("extras_spatial")):
+        return stored.get("spatial") or pkg_dict.get("extras_spatial")
+    for extra in stored.get("extras") or []:
         if isinstance(extra, dict) and extra.get("key") == "spatial" and extra.get("value"):
             return extra["value"]
     return None
 
 
-def index_spatial(pkg_dict: dict) -> dict:
-    """``before_dataset_index``: give ckanext-spatial the communes' outline as ``spatial``.
+def communes_geometry(pkg_dict: dict) -> tuple[dict | None, int | None]:
+    """The dataset's coverage from its communes' outlines, and the COG year of those outlines;
+    (None, None) when the dataset carries its own geometry (harvested, or set by an
+    administrator) or no commune has an outline."""
+    if explicit_spatial(pkg_dict):
+        return None, None
+    codes = dataset_communes(pkg_dict)
+    if not codes:
+        return None, None
+    outlines = {o.code: o for o in commune_outlines(codes)}
+    geometry = spatial_from_communes(codes, lambda c: outlines[c].geometry if c in outlines else None)
+    if geometry is None:
+        log.info("No outline for communes %s: dataset %s is not on the map", codes, pkg_dict.get("name"))
+        return None, None
+    years = sorted({o.year for o in outlines.values() if o.year})
+    return geometry, (years[-1] if years else None)
 
-    A geometry the dataset already carries (harvested, or set by an administrator) is kept.
-    Also indexes ``socle_spatial_year``, the COG year of the outlines used.
+
+def index_spatial(pkg_dict: dict) -> dict:
+    """``before_dataset_index`` of the ``socle`` plugin: index the communes' outline with
+    ckanext-spatial's search backend (``ckanext.spatial.search_backend``, solr-bbox by default)
+    when ``spatial_query`` is loaded, and ``socle_spatial_year``, the COG year of the outlines.
+
+    Whatever the order of the plugins: the bbox is computed here with ckanext-spatial's backend;
+    ``spatial`` is left in the document only for a ``spatial_query`` still to come (which removes
+    it), so Solr never receives the GeoJSON as a string field (too long a term for a large EPCI);
+    and it replaces the point ckanext-dcat may have put there from ``spatial_coverage``.
+    Never raises.
     """
     try:
         return _index_spatial(pkg_dict)
@@ -237,21 +270,34 @@ def index_spatial(pkg_dict: dict) -> dict:
         return pkg_dict
 
 
+def _plugin_order() -> list[str]:
+    import ckan.plugins.toolkit as tk
+
+    plugins = tk.config.get("ckan.plugins") or []
+    return plugins.split() if isinstance(plugins, str) else list(plugins)
+
+
 def _index_spatial(pkg_dict: dict) -> dict:
-    if explicit_spatial(pkg_dict):
+    geometry, year = communes_geometry(pkg_dict)
+    if geometry is None:
         return pkg_dict
-    codes = dataset_communes(pkg_dict)
-    if not codes:
+    if year:
+        pkg_dict["socle_spatial_year"] = str(year)
+    order = _plugin_order()
+    if "spatial_query" not in order:
         return pkg_dict
-    outlines = {o.code: o for o in commune_outlines(codes)}
-    geometry = spatial_from_communes(codes, lambda c: outlines[c].geometry if c in outlines else None)
-    if geometry:
-        value = json.dumps(geometry)
-        pkg_dict["spatial"] = value
-        pkg_dict["extras_spatial"] = value
-        years = sorted({o.year for o in outlines.values() if o.year})
-        if years:
-            pkg_dict["socle_spatial_year"] = str(years[-1])
-    else:
-        log.info("No outline for communes %s: dataset %s is not on the map", codes, pkg_dict.get("name"))
+    import ckan.plugins.toolkit as tk
+    from ckanext.spatial.search import search_backends
+
+    backend = tk.config.get("ckanext.spatial.search_backend") or "solr-bbox"
+    backend = "solr-bbox" if backend == "solr" else backend
+    if backend not in search_backends:
+        return pkg_dict
+    value = json.dumps(geometry)
+    pkg_dict["spatial"] = pkg_dict["extras_spatial"] = value
+    pkg_dict = search_backends[backend]().index_dataset(pkg_dict)
+    still_to_come = "socle" in order and order.index("spatial_query") > order.index("socle")
+    if not still_to_come:
+        pkg_dict.pop("spatial", None)
+        pkg_dict.pop("extras_spatial", None)
     return pkg_dict
