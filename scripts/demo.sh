@@ -43,6 +43,8 @@ log "commune reference data"
 ckan -c "$INI" socle communes load >/dev/null
 log "Infocom94 demo organisations and datasets"
 ckan -c "$INI" socle demo load --password-file "$DEMO_DIR/admin-password" | tee "$DEMO_DIR/load.log"
+log "contract clauses: the 15 templates and a few filled clauses"
+ckan -c "$INI" socle clauses demo
 ckan -c "$INI" search-index rebuild -r >/dev/null 2>&1 || true
 
 stop_previous() {
