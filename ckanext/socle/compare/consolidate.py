@@ -467,7 +467,8 @@ def refresh_all(progress=None) -> dict:
     query = " OR ".join(f'"{t}"' for t in SOCLE_TYPES)
     while True:
         result = tk.get_action("package_search")(dict(context), {
-            "fq": f"dataset_type:({query})", "include_private": True, "rows": 500, "start": start,
+            # Socle dataset types, and any other dataset with a socle resource (validation's Solr field).
+            "fq": f"dataset_type:({query}) OR vocab_socle_schema:[* TO *]", "include_private": True, "rows": 500, "start": start,
             "sort": "id asc"})
         for package in result["results"]:
             for resource in package.get("resources", []):
