@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, Callable, List, Optional, Sequence
+from typing import Any, Callable, Iterable, Iterator, Optional, Sequence
 
 from ..catalogue import UnknownSchema, get_catalogue
 from ..privacy import Settings as PrivacySettings
@@ -66,7 +66,9 @@ def _read(path: str, name: str, max_bytes: Optional[int], header_scan: int = det
     return source, head
 
 
-def _all_rows(path: str, name: str, header_row: int, max_bytes: Optional[int]) -> List[tuple]:
+def _rows(path: str, name: str, header_row: int, max_bytes: Optional[int]) -> Iterator[tuple]:
+    """(record number, record) below the header, streamed (the file is read again on each call,
+    so that a large file is never held in memory)."""
     from ..conformity.reader import SourceProblem
 
     try:
@@ -74,11 +76,23 @@ def _all_rows(path: str, name: str, header_row: int, max_bytes: Optional[int]) -
             warnings.simplefilter("ignore")
             table, records = detect.iter_table(path, name=name, max_bytes=max_bytes)
             try:
-                return list(detect.data_rows(records, header_row))
+                yield from detect.data_rows(records, header_row)
             finally:
                 table.cleanup()
     except SourceProblem as problem:
         raise _source_problem(problem, max_bytes) from None
+
+
+class _Counted:
+    """Records of an iterator, counted as they pass."""
+
+    def __init__(self, rows: Iterable[tuple]):
+        self.rows, self.count = rows, 0
+
+    def __iter__(self):
+        for number, record in self.rows:
+            self.count += 1
+            yield record
 
 
 def _chosen(detection: detect.Detection, schema: Optional[str]):
@@ -105,15 +119,18 @@ def analyse(path: str, *, filename: str, schema: Optional[str] = None, owner_org
     if not detection.headers:
         raise PublishProblem("empty-file", SOURCE_MESSAGES["empty-file"])
     entry, chosen_by_user = _chosen(detection, schema)
-    rows = _all_rows(path, filename, detection.header_row, settings.max_bytes)
-    if not rows:
-        raise PublishProblem("no-rows", "Le fichier ne contient que la ligne d'en-tête : aucune donnée à publier.")
     headers = detection.headers
     mapping = None
     if entry is not None:
         mapping = detect.score_entry(headers, entry).mapping()
-    records = [record for _, record in rows]
-    evidence = authority.collect(headers, records, mapping)
+    rows = lambda: _rows(path, filename, detection.header_row, settings.max_bytes)  # noqa: E731
+    counted = _Counted(rows())
+    coverage = prefill.temporal_coverage(headers, counted, mapping)
+    for _ in counted:  # what the period did not read (no date column): still counted
+        pass
+    if not counted.count:
+        raise PublishProblem("no-rows", "Le fichier ne contient que la ligne d'en-tête : aucune donnée à publier.")
+    evidence = authority.collect(headers, (record for _, record in rows()), mapping)
     found = authority.match(evidence, organisations, find_commune)
     if owner_org:
         chosen = next((o for o in organisations if owner_org in (o.get("id"), o.get("name"))), None)
@@ -122,11 +139,10 @@ def analyse(path: str, *, filename: str, schema: Optional[str] = None, owner_org
             found.organisation = authority._org_summary(chosen)
             found.status = authority.FOUND
             found.by = "choix"
-    coverage = prefill.temporal_coverage(headers, records, mapping)
-    privacy = scan(headers, rows, mapping=mapping, schema_name=entry.name if entry else None,
+    privacy = scan(headers, rows(), mapping=mapping, schema_name=entry.name if entry else None,
                    settings=settings.privacy)
     result: dict[str, Any] = {
-        "file": {**source, "name": filename, "rows": len(rows), "header_row": detection.header_row},
+        "file": {**source, "name": filename, "rows": counted.count, "header_row": detection.header_row},
         "detection": detection.to_dict(),
         "schema": None,
         "authority": {**found.to_dict(), "evidence": evidence.to_dict()},
