@@ -12,7 +12,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 PLUGIN_OF = {"datasets": "socle", "validation": "socle_validation", "clauses": "socle_clauses",
-             "compare": "socle_compare"}
+             "compare": "socle_compare", "publish": "socle_publish"}
 
 
 def declarations():

@@ -7,7 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 DEMO_DIR="$SOCLE_HOME/demo"
 INI="$DEMO_DIR/ckan.ini"
-PLUGINS="${SOCLE_DEMO_PLUGINS:-socle socle_validation socle_clauses socle_compare scheming_datasets scheming_organizations dcat spatial_metadata spatial_query activity}"
+PLUGINS="${SOCLE_DEMO_PLUGINS:-socle socle_validation socle_publish socle_clauses socle_compare scheming_datasets scheming_organizations dcat spatial_metadata spatial_query activity}"
 DETACH=0; [ "${1:-}" = "--detach" ] && DETACH=1
 
 bash "$ROOT/scripts/install.sh"
@@ -30,7 +30,7 @@ ckan config-tool "$INI" \
   "ckan.plugins=$PLUGINS" \
   "ckan.locale_default=fr" "ckan.locales_offered=fr en" \
   "ckan.gravatar_default=disabled" \
-  "ckan.spatial.search_backend=solr-bbox" \
+  "ckanext.spatial.search_backend=solr-bbox" \
   "ckanext.spatial.common_map.type=custom" \
   "ckanext.spatial.common_map.custom.url=" \
   "ckanext.dcat.rdf.profiles=euro_dcat_ap_3 socle" \

@@ -16,7 +16,7 @@ TEST_INI = ROOT / "test.ini"
 SHARED = ROOT.parent / "shared"
 
 # Every plugin of the suite, as a portal would load them.
-SOCLE_PLUGINS = "socle socle_validation socle_clauses socle_compare"
+SOCLE_PLUGINS = "socle socle_validation socle_publish socle_clauses socle_compare"
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

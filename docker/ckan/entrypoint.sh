@@ -9,7 +9,7 @@ ckan config-tool "$INI" \
   "SECRET_KEY=${CKAN_SECRET_KEY}" \
   "ckan.plugins=${CKAN_PLUGINS}" \
   "ckan.locale_default=${CKAN_LOCALE_DEFAULT:-fr}" "ckan.locales_offered=fr en" \
-  "ckan.spatial.search_backend=solr-bbox" \
+  "ckanext.spatial.search_backend=solr-bbox" \
   "ckanext.dcat.rdf.profiles=euro_dcat_ap_3 socle"
 case "${1:-web}" in
   web)

@@ -12,7 +12,7 @@ from ckanext.socle.demo.load import communes
 from tests.conftest import screenshot
 
 SAMPLE = ("94028", "94052", "94056")  # Créteil, Nogent-sur-Marne, Périgny-sur-Yerres
-DEMO_PLUGINS = ("socle socle_validation socle_clauses socle_compare scheming_datasets "
+DEMO_PLUGINS = ("socle socle_validation socle_publish socle_clauses socle_compare scheming_datasets "
                 "scheming_organizations dcat activity")
 
 

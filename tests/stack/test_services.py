@@ -87,3 +87,7 @@ def test_ckan_serves_pages_over_http(live_ckan):
     home = requests.get(live_ckan.url + "/", timeout=30)
     assert home.status_code == 200
     assert 'lang="fr"' in home.text  # French first
+    # The main navigation leads to each capability whose plugin is loaded.
+    nav = home.text.split('<nav class="navbar', 1)[1].split("</nav>", 1)[0]
+    for href in ("/comparaison/couverture", "/comparaison/indicateurs", "/clauses"):
+        assert f'href="{href}"' in nav, href

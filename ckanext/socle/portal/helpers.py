@@ -61,5 +61,30 @@ def socle_home_figures() -> dict:
     }
 
 
+# Main navigation: CKAN's datasets and organisations, then each capability whose plugin is loaded.
+NAV = [
+    ("socle_compare.matrix", "Couverture", ["socle_compare"]),
+    ("socle_compare.compare", "Comparer", []),
+    ("socle_clauses.index", "Clauses", ["socle_clauses"]),
+]
+
+
+def socle_nav_items() -> list[tuple]:
+    """Items for ``h.build_nav_main``: (endpoint, label, highlighted blueprints)."""
+    items = [
+        ("dataset.search", tk._("Jeux de données"), ["dataset", "resource"]),
+        ("organization.index", tk._("Organisations"), ["organization"]),
+    ]
+    for endpoint, label, highlight in NAV:
+        try:
+            tk.url_for(endpoint)
+        except Exception:  # plugin not loaded
+            continue
+        items.append((endpoint, tk._(label), highlight))
+    items.append(("home.about", tk._("À propos")))
+    return items
+
+
 def get_helpers() -> dict:
-    return {"socle_home_shortcuts": socle_home_shortcuts, "socle_home_figures": socle_home_figures}
+    return {"socle_home_shortcuts": socle_home_shortcuts, "socle_home_figures": socle_home_figures,
+            "socle_nav_items": socle_nav_items}
