@@ -119,8 +119,10 @@ def test_resources_without_schema_or_table_are_left_alone(create_with_upload, wo
     assert _runs(plain["id"]) == [] and _runs(pdf["id"]) == []
     assert _queued_jobs() == []
     assert "socle_conformity_level" not in helpers.call_action("resource_show", id=plain["id"])
-    pdf_shown = helpers.call_action("resource_show", id=pdf["id"])
-    assert pdf_shown["socle_conformity_level"] == "non_verifie"
+    assert "socle_conformity_level" not in helpers.call_action("resource_show", id=pdf["id"])
+    # The notice does not drag the dataset's conformity down.
+    assert helpers.call_action("package_search", fq=f"id:{dataset['id']}")["results"][0]["id"] == dataset["id"]
+    assert helpers.call_action("package_search", fq="vocab_socle_conformity:*")["count"] == 0
 
 
 def test_signal_is_sent_with_the_run(upload_resource, worker):
@@ -193,3 +195,14 @@ def test_conformity_summary_per_organisation_and_schema(upload_resource, worker)
     by_schema = helpers.call_action("socle_conformity_summary", by="schema")
     assert by_schema["groups"][0]["name"] == "subventions"
     assert by_schema["groups"][0]["levels"] == {**{s: 0 for s in by_schema["levels"]}, "conforme": 1, "non_conforme": 1}
+
+
+def test_dataset_created_with_resources_queues_one_run_each():
+    dataset = make_dataset(make_org(), resources=[
+        {"url": "https://donnees.example.org/subventions-2025.csv", "format": "CSV", "name": "2025"},
+        {"url": "https://donnees.example.org/subventions-2024.xlsx", "format": "XLSX", "name": "2024"},
+        {"url": "https://donnees.example.org/notice.pdf", "format": "PDF", "name": "Notice"},
+    ])
+    statuses = {r["name"]: [run["status"] for run in _runs(r["id"])] for r in dataset["resources"]}
+    assert statuses == {"2025": ["queued"], "2024": ["queued"], "Notice": []}
+    assert len(_queued_jobs()) == 2

@@ -32,6 +32,8 @@ def dataset_saved(context: dict, pkg_dict: dict) -> None:
     try:
         if not pkg_dict.get("id"):
             return
+        if not any((r.get("schema_name") or "").strip() for r in pkg_dict.get("resources") or []):
+            return  # no socle resource: not worth reading the dataset again
         shown = tk.get_action("package_show")({"ignore_auth": True, "use_cache": False, "user": ""},
                                              {"id": pkg_dict["id"]})
         jobs.schedule_dataset(shown)

@@ -31,7 +31,7 @@ def add_facets(facets: dict) -> dict:
 
 def resource_states(resources: list[dict]) -> dict[str, dict]:
     """State of each socle resource of a dataset (one query for all of them)."""
-    socle = [r for r in resources if r.get("id") and (r.get("schema_name") or "").strip()]
+    socle = [r for r in resources if r.get("id") and state.is_candidate(r)]
     if not socle:
         return {}
     runs = latest_by_resource([r["id"] for r in socle])

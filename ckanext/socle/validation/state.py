@@ -77,11 +77,10 @@ def _timeout_passed(run: dict) -> bool:
 
 
 def resource_state(resource: dict, run: Optional[dict]) -> dict:
-    """``{"state", "stale", "technical", "run"}`` for a socle resource, ``None`` for another one."""
-    if not (resource.get("schema_name") or "").strip():
-        return {}
-    result = {"state": "non_verifie", "stale": False, "technical": False, "run": run,
-              "candidate": is_candidate(resource)}
+    """``{"state", "stale", "technical", "run"}`` for a socle resource, ``{}`` for another one."""
+    if not is_candidate(resource):
+        return {}  # no schema, or not a table (a PDF notice in a socle dataset): no badge
+    result = {"state": "non_verifie", "stale": False, "technical": False, "run": run}
     if not run:
         return result
     if run["status"] in ("queued", "running"):
