@@ -5,6 +5,7 @@ Each class only wires one capability folder to CKAN's interfaces; the logic live
 """
 from __future__ import annotations
 
+import importlib
 import os
 
 import ckan.plugins as p
@@ -29,6 +30,25 @@ class _SocleTranslation(DefaultTranslation):
 def _declarations(folder: str):
     """Options of one capability, from ``<folder>/config_declaration.yaml``."""
     return tk.blanket.config_declarations(os.path.join(HERE, folder, "config_declaration.yaml"))
+
+
+class _Capability:
+    """Actions, auth functions and blueprint of a capability folder ``ckanext/socle/<capability>/``
+    (``logic/action.py``, ``logic/auth.py``, ``views.py``: the shape every folder shares)."""
+
+    capability = ""
+
+    def _module(self, name: str):
+        return importlib.import_module(f"ckanext.socle.{self.capability}.{name}")
+
+    def get_actions(self):
+        return self._module("logic.action").get_actions()
+
+    def get_auth_functions(self):
+        return self._module("logic.auth").get_auth_functions()
+
+    def get_blueprint(self):
+        return self._module("views").get_blueprints()
 
 
 @_declarations("datasets")
@@ -190,12 +210,14 @@ class SocleValidationPlugin(p.SingletonPlugin, _SocleTranslation):
 
 
 @_declarations("clauses")
-class SocleClausesPlugin(p.SingletonPlugin, _SocleTranslation):
+class SocleClausesPlugin(_Capability, p.SingletonPlugin, _SocleTranslation):
     """Registry of open-data clause templates for public contracts.
 
     Tables: ``ckan db upgrade -p socle_clauses``; CLI (through the ``socle`` plugin's group):
     ``ckan socle clauses seed|export|import``.
     """
+
+    capability = "clauses"
 
     p.implements(p.ITranslation)
     p.implements(p.IConfigurer)
@@ -206,25 +228,12 @@ class SocleClausesPlugin(p.SingletonPlugin, _SocleTranslation):
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
 
-    def get_actions(self):
-        from ckanext.socle.clauses.logic import action
-
-        return action.get_actions()
-
-    def get_auth_functions(self):
-        from ckanext.socle.clauses.logic import auth
-
-        return auth.get_auth_functions()
-
-    def get_blueprint(self):
-        from ckanext.socle.clauses import views
-
-        return views.get_blueprints()
-
 
 @_declarations("compare")
-class SocleComparePlugin(p.SingletonPlugin, _SocleTranslation):
+class SocleComparePlugin(_Capability, p.SingletonPlugin, _SocleTranslation):
     """Coverage matrix and inter-commune comparison."""
+
+    capability = "compare"
 
     p.implements(p.ITranslation)
     p.implements(p.IConfigurer)
@@ -237,21 +246,6 @@ class SocleComparePlugin(p.SingletonPlugin, _SocleTranslation):
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
         tk.add_resource("assets/compare", "socle_compare")
-
-    def get_actions(self):
-        from .compare.logic import action
-
-        return action.get_actions()
-
-    def get_auth_functions(self):
-        from .compare.logic import auth
-
-        return auth.get_auth_functions()
-
-    def get_blueprint(self):
-        from .compare import views
-
-        return views.get_blueprints()
 
     def get_signal_subscriptions(self):
         from .compare import jobs
@@ -271,12 +265,14 @@ class SocleComparePlugin(p.SingletonPlugin, _SocleTranslation):
 
 
 @_declarations("publish")
-class SoclePublishPlugin(p.SingletonPlugin, _SocleTranslation):
+class SoclePublishPlugin(_Capability, p.SingletonPlugin, _SocleTranslation):
     """One-step publication of a socle file ("bouton open data"): drop, review, publish.
 
     Needs the ``socle`` plugin (dataset types, communes); works with ``socle_validation`` for the
     background badge. Logic in ``publish/`` (detection, authority, privacy guard, actions, page).
     """
+
+    capability = "publish"
 
     p.implements(p.ITranslation)
     p.implements(p.IConfigurer)
@@ -287,17 +283,3 @@ class SoclePublishPlugin(p.SingletonPlugin, _SocleTranslation):
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
 
-    def get_actions(self):
-        from .publish.logic import action
-
-        return action.get_actions()
-
-    def get_auth_functions(self):
-        from .publish.logic import auth
-
-        return auth.get_auth_functions()
-
-    def get_blueprint(self):
-        from .publish import views
-
-        return views.get_blueprints()
