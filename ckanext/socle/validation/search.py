@@ -40,16 +40,10 @@ def resource_states(resources: list[dict]) -> dict[str, dict]:
 
 
 def _communes(value: Any) -> list[str]:
-    if isinstance(value, str):
-        text = value.strip()
-        if text.startswith("["):
-            try:
-                value = json.loads(text)
-            except ValueError:
-                value = text.strip("[]").replace('"', "").split(",")
-        else:
-            value = text.replace(";", ",").replace(" ", ",").split(",")
-    return sorted({str(v).strip().upper() for v in value or [] if str(v).strip()})
+    """``socle_communes`` (list, JSON list or separated text) as sorted INSEE codes."""
+    from ckanext.socle.dcat.spatial import parse_codes
+
+    return sorted(parse_codes(value))
 
 
 def index_fields(pkg_dict: dict) -> dict:
