@@ -13,7 +13,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_INI = ROOT / "test.ini"
-SHARED = ROOT.parent / "shared"
 
 # Every plugin of the suite, as a portal would load them.
 SOCLE_PLUGINS = "socle socle_validation socle_publish socle_clauses socle_compare"

@@ -13,7 +13,7 @@ from ckanext.socle.publish import detect
 
 from .generate import iban_fr, nir, spaced
 
-SCDL = Path(__file__).resolve().parents[2].parent / "shared" / "scdl"
+SCDL = Path(__file__).resolve().parents[1] / "data" / "scdl"  # copies of shared/scdl
 RNG = random.Random(2017)
 
 SUBVENTIONS = ["nomAttribuant", "idAttribuant", "dateConvention", "referenceDecision", "nomBeneficiaire",

@@ -11,7 +11,7 @@ from ckan.plugins import toolkit as tk
 from ckan.tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]
-SCDL = ROOT.parent / "shared" / "scdl"
+SCDL = ROOT / "tests" / "data" / "scdl"  # copies of shared/scdl
 PLUGINS = "socle socle_publish scheming_datasets scheming_organizations"
 CRACH_SIREN = "215600461"
 

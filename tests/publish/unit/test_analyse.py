@@ -7,7 +7,7 @@ import pytest
 
 from ckanext.socle.publish import analyse
 
-SCDL = Path(__file__).resolve().parents[3].parent / "shared" / "scdl"
+SCDL = Path(__file__).resolve().parents[2] / "data" / "scdl"  # copies of shared/scdl
 ORGS = [{"id": "o1", "name": "commune-crach", "title": "Crach", "siren": "215600461", "insee_code": "56046"}]
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from ckanext.socle.publish import authority, detect
 
-SCDL = Path(__file__).resolve().parents[3].parent / "shared" / "scdl"
+SCDL = Path(__file__).resolve().parents[2] / "data" / "scdl"  # copies of shared/scdl
 
 # Generated identifiers with valid Luhn keys (not real establishments).
 def luhn_complete(prefix: str) -> str:

@@ -11,7 +11,7 @@ from ckanext.socle.catalogue import get_catalogue
 from ckanext.socle.publish import detect
 
 ROOT = Path(__file__).resolve().parents[3]
-SCDL = ROOT.parent / "shared" / "scdl"
+SCDL = ROOT / "tests" / "data" / "scdl"  # copies of shared/scdl
 EXPECTED = ROOT / "tests" / "data" / "publish" / "expected-schemas.csv"
 
 
