@@ -136,9 +136,11 @@ class SocleValidationPlugin(p.SingletonPlugin, _SocleTranslation):
         tk.add_resource("validation/assets", "socle_validation")
 
     def configure(self, config):
+        from .validation import engine
         from .validation import plugin as hooks
 
         hooks.listen_to_commits()
+        engine.warm_up()
 
     # IActions / IAuthFunctions / ITemplateHelpers / IBlueprint / IClick
     def get_actions(self):

@@ -6,6 +6,13 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 
+def warm_up() -> None:
+    """Import the engine (and frictionless, polars) once in the process that starts: RQ forks a
+    work horse per job, which then inherits them instead of importing them again (about 2 s a
+    job on a small machine)."""
+    from ckanext.socle.conformity import engine, fast, reader  # noqa: F401
+
+
 def version() -> str:
     from ckanext.socle.conformity import model
 
