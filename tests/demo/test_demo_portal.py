@@ -53,8 +53,18 @@ def test_demo_load_creates_the_communes_and_their_socle_datasets(demo_loaded, cl
 
 
 @pytest.mark.ckan_config("ckan.plugins", DEMO_PLUGINS)
-@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "with_extended_cli")
+@pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues", "with_extended_cli",
+                         "with_test_worker")
 def test_demo_portal_pages_in_a_browser(demo_loaded, live_ckan, page):
+    from ckan.lib import jobs
+
+    from ckanext.socle.validation.jobs import queue_name
+
+    jobs.Worker([queue_name()]).work(burst=True)  # the real conformity jobs of the demo files
+    levels = {r.get("socle_conformity_level") for d in tk.get_action("package_search")(
+        {}, {"q": "organization:commune-94028", "rows": 50})["results"] for r in d["resources"]}
+    assert levels <= {"conforme", "a_ameliorer", "non_conforme"} and "conforme" in levels
+
     home = requests.get(live_ckan.url + "/", timeout=30)
     assert home.status_code == 200
 
