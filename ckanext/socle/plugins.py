@@ -114,8 +114,10 @@ class SoclePlugin(p.SingletonPlugin, _SocleTranslation):
 
 
 @_declarations("validation")
-class SocleValidationPlugin(p.SingletonPlugin, _SocleTranslation):
+class SocleValidationPlugin(_Capability, p.SingletonPlugin, _SocleTranslation):
     """Conformity badges: background validation of resources against their SCDL schema."""
+
+    capability = "validation"
 
     p.implements(p.ITranslation)
     p.implements(p.IConfigurer)
@@ -142,26 +144,11 @@ class SocleValidationPlugin(p.SingletonPlugin, _SocleTranslation):
         hooks.listen_to_commits()
         engine.warm_up()
 
-    # IActions / IAuthFunctions / ITemplateHelpers / IBlueprint / IClick
-    def get_actions(self):
-        from .validation.logic import action
-
-        return action.get_actions()
-
-    def get_auth_functions(self):
-        from .validation.logic import auth
-
-        return auth.get_auth_functions()
-
+    # ITemplateHelpers / IClick (IActions, IAuthFunctions, IBlueprint: _Capability)
     def get_helpers(self):
         from .validation import helpers
 
         return helpers.get_helpers()
-
-    def get_blueprint(self):
-        from .validation import views
-
-        return views.get_blueprints()
 
     def get_commands(self):
         from .validation import plugin as hooks
