@@ -15,12 +15,12 @@ from ckanext.socle.demo import generate as demo_generate
 from ckanext.socle.demo import load as demo_load
 
 from ..privacy.generate import nir
-from .conftest import CRACH_SIREN, PLUGINS, SCDL, dataset_count, make_org, publish
+from .conftest import CRACH_SIREN, PLUGINS, ROOT, SCDL, dataset_count, make_org, publish
 
 pytestmark = [pytest.mark.ckan_config("ckan.plugins", PLUGINS)]
 
 def read_expected():
-    with open(SCDL.parent.parent / "main" / "tests" / "data" / "publish" / "expected-schemas.csv", encoding="utf-8") as handle:
+    with open(ROOT / "tests" / "data" / "publish" / "expected-schemas.csv", encoding="utf-8") as handle:
         return {row["file"]: row for row in csv.DictReader(handle)}
 
 
