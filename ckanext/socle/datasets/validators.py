@@ -52,10 +52,12 @@ def _tokens(value) -> list[str]:
 def _org(owner_org) -> dict | None:
     if _missing(owner_org):
         return None
+    # No dataset count: it would query Solr, and a save must work while Solr is down.
     try:
         return tk.get_action("organization_show")({"ignore_auth": True},
                                                   {"id": owner_org, "include_datasets": False,
-                                                   "include_users": False, "include_extras": True})
+                                                   "include_dataset_count": False, "include_groups": False, "include_users": False,
+                                                   "include_followers": False, "include_extras": True})
     except tk.ObjectNotFound:
         return None
 

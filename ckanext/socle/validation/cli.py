@@ -43,7 +43,34 @@ def validate(dataset, organization, all_, sync, urls_only, reap):
     click.echo(f"{result['count']} ressource(s) {verb}.")
 
 
-commands = [validate]  # attached to `ckan socle` by ckanext/socle/cli.py
+@click.group("search-index", short_help="Jeux enregistrés pendant une panne de Solr.")
+def search_index():
+    """Datasets saved while Solr was down (docs/validation.md, "Solr or Redis down")."""
+
+
+@search_index.command("retry", short_help="Réindexer les jeux enregistrés pendant une panne de Solr.")
+def search_index_retry():
+    """Reindex the backlog now (cron-friendly: quiet when there is nothing to do)."""
+    from . import search_outage
+
+    try:
+        result = search_outage.retry_backlog()
+    except search_outage.SearchIndexError as error:
+        left = len(search_outage.pending())
+        raise click.ClickException(f"Solr ne répond toujours pas ({error}) ; {left} jeu(x) en attente.")
+    if result["indexed"]:
+        click.echo(f"{result['indexed']} jeu(x) réindexé(s).")
+
+
+@search_index.command("pending", short_help="Lister les jeux en attente de réindexation.")
+def search_index_pending():
+    from . import search_outage
+
+    for package_id in search_outage.pending():
+        click.echo(package_id)
+
+
+commands = [validate, search_index]  # attached to `ckan socle` by ckanext/socle/cli.py
 
 
 def standalone_commands() -> list:
@@ -57,5 +84,6 @@ def standalone_commands() -> list:
     def socle():
         pass
 
-    socle.add_command(validate)
+    for command in commands:
+        socle.add_command(command)
     return [socle]

@@ -134,24 +134,30 @@ def _job_id(run_id: str) -> str:
     return f"socle_validation-{run_id}"
 
 
+def job_waiting(job_id: str, queue: str) -> bool:
+    """Whether the RQ job ``job_id`` is queued, scheduled or running (then it is not queued again);
+    a finished or failed job of that id is deleted so that the id can be reused."""
+    from ckan.lib import jobs as ckan_jobs
+    from rq.exceptions import NoSuchJobError
+    from rq.job import Job, JobStatus
+
+    try:
+        existing = Job.fetch(job_id, connection=ckan_jobs.get_queue(queue).connection)
+    except NoSuchJobError:
+        return False
+    if existing.get_status() in (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED):
+        return True
+    existing.delete()
+    return False
+
+
 def enqueue(run_id: str, *, in_transaction: bool = True) -> bool:
     """Put the run's job on the queue unless it already waits there. On failure (queue down) the
     run is stored as a technical error. ``in_transaction=False`` writes through its own connection
     (from ``after_commit``, where the session cannot be used)."""
     try:
-        from ckan.lib import jobs as ckan_jobs
-        from rq.job import Job, JobStatus
-        from rq.exceptions import NoSuchJobError
-
-        queue = ckan_jobs.get_queue(queue_name())
-        try:
-            existing = Job.fetch(_job_id(run_id), connection=queue.connection)
-            if existing.get_status() in (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED,
-                                         JobStatus.SCHEDULED):
-                return True
-            existing.delete()
-        except NoSuchJobError:
-            pass
+        if job_waiting(_job_id(run_id), queue_name()):
+            return True
         tk.enqueue_job(validate_run, [run_id], title=f"socle validation {run_id}", queue=queue_name(),
                        rq_kwargs={"job_id": _job_id(run_id), "timeout": job_timeout(),
                                   "on_failure": on_failure, "failure_ttl": 7 * 86400,

@@ -134,3 +134,14 @@ def pending(resource_id: str) -> Optional[ValidationRun]:
 
 def table_exists() -> bool:
     return sa.inspect(session().get_bind()).has_table(TABLE)
+
+
+class SearchBacklog(tk.BaseModel):
+    """Datasets saved while Solr was down, to reindex (validation/search_outage.py)."""
+
+    __tablename__ = "socle_search_backlog"
+
+    package_id = sa.Column(sa.UnicodeText, primary_key=True)
+    since = sa.Column(sa.DateTime, nullable=False, default=utcnow)
+    attempts = sa.Column(sa.Integer, nullable=False, default=0)
+    last_error = sa.Column(sa.UnicodeText)

@@ -5,7 +5,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from .. import jobs, state
+from .. import jobs, search_outage, state
 from ..model import ValidationRun, history, latest
 from ..model import get as get_run
 
@@ -133,6 +133,17 @@ def socle_conformity_summary(context, data_dict):
             "groups": sorted(groups.values(), key=lambda g: g["name"])}
 
 
+# A save while Solr is down keeps the dataset and indexes it later (validation/search_outage.py).
+@tk.chained_action
+def package_create(original_action, context, data_dict):
+    return search_outage.guarded(original_action, context, data_dict)
+
+
+@tk.chained_action
+def package_update(original_action, context, data_dict):
+    return search_outage.guarded(original_action, context, data_dict)
+
+
 def get_actions() -> dict:
-    return {name: func for name, func in globals().items()
-            if name.startswith("socle_") and callable(func)}
+    actions = {name: func for name, func in globals().items() if name.startswith("socle_") and callable(func)}
+    return {**actions, "package_create": package_create, "package_update": package_update}
