@@ -125,3 +125,21 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# -- fixtures shared by the capability folders -----------------------------------------------
+@pytest.fixture
+def communes(clean_db, clean_index, migrate_db_for, with_plugins, app):
+    """The socle tables, with the Val-de-Marne sample loaded (47 communes); ``app`` so that the
+    Flask app knows the dataset types' routes."""
+    from ckanext.socle.reference import sources, store
+
+    migrate_db_for("socle")
+    return store.load(sources.SAMPLE_DIR)
+
+
+@pytest.fixture
+def sysadmin(communes):
+    from ckan.tests import factories
+
+    return factories.Sysadmin()

@@ -2,25 +2,10 @@
 import pytest
 
 from ckan.plugins import toolkit as tk
-from ckan.tests import factories
 
 PLUGINS = "socle scheming_datasets scheming_organizations"
 TYPES = ["deliberations", "subventions", "budget", "equipements", "catalogue", "prenoms",
          "menus-collectifs", "plats-menus-collectifs", "irve-statique", "dae"]
-
-
-@pytest.fixture
-def communes(clean_db, clean_index, migrate_db_for, with_plugins):
-    """The socle tables, with the Val-de-Marne sample loaded (47 communes)."""
-    from ckanext.socle.reference import sources, store
-
-    migrate_db_for("socle")
-    return store.load(sources.SAMPLE_DIR)
-
-
-@pytest.fixture
-def sysadmin(communes):
-    return factories.Sysadmin()
 
 
 @pytest.fixture

@@ -17,19 +17,6 @@ CRACH_SIREN = "215600461"
 
 
 @pytest.fixture
-def communes(clean_db, clean_index, migrate_db_for, with_plugins, app):
-    from ckanext.socle.reference import sources, store
-
-    migrate_db_for("socle")
-    return store.load(sources.SAMPLE_DIR)
-
-
-@pytest.fixture
-def sysadmin(communes):
-    return factories.Sysadmin()
-
-
-@pytest.fixture
 def no_reference(clean_db, clean_index, migrate_db_for, with_plugins, app):
     """The socle tables without commune data: INSEE codes are then checked by shape only (the
     real files come from communes outside the Val-de-Marne sample)."""
