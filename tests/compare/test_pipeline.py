@@ -135,3 +135,32 @@ def test_pages_render_tables_without_javascript(make_org, publish, worker, app):
     assert "prenoms.csv" in app.get("/comparaison/consolidation").get_data(as_text=True)
     data = app.get("/comparaison/indicateurs.json?indicator=prenoms.naissances&communes=94028").json
     assert data["rows"][0]["value"] == 362 and data["group"]["communes_with_data"] == 1
+
+
+def test_matrix_opens_on_the_portals_departement(make_org, publish, worker, app, ckan_config, monkeypatch):
+    creteil = make_org("ville-de-creteil", "Ville de Créteil", insee_code="94028")
+    publish(creteil, "prenoms", ["94028"], "digne-les-bains_2017.csv")
+    worker()
+
+    def kpi_communes(html: str) -> str:
+        return html.split('socle-kpi-value">', 1)[1].split("<", 1)[0]
+
+    # auto: the portal's communes all publish in the Val-de-Marne, so the matrix opens there.
+    html = app.get("/comparaison/couverture").get_data(as_text=True)
+    assert "Le département 94 est affiché par défaut." in html
+    assert '<option value="94" selected>' in html and kpi_communes(html) == "47"
+    csv_lines = app.get("/comparaison/couverture.csv").get_data(as_text=True).strip().splitlines()
+    assert len(csv_lines) == 1 + 47
+
+    # "Tous" (an empty département in the URL) is all of France, without the note.
+    html = app.get("/comparaison/couverture?departement=").get_data(as_text=True)
+    assert "affiché par défaut" not in html and '<option value="94" selected>' not in html
+    # A commune or an EPCI asked for: no default département on top of it.
+    assert "affiché par défaut" not in app.get("/comparaison/couverture?communes=94028").get_data(as_text=True)
+
+    monkeypatch.setitem(ckan_config, "ckanext.socle.compare.default_departement", "75")
+    html = app.get("/comparaison/couverture").get_data(as_text=True)
+    assert "Le département 75 est affiché par défaut." in html and kpi_communes(html) == "0"
+    monkeypatch.setitem(ckan_config, "ckanext.socle.compare.default_departement", "")
+    html = app.get("/comparaison/couverture").get_data(as_text=True)
+    assert "affiché par défaut" not in html and kpi_communes(html) == "47"

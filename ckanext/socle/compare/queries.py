@@ -70,6 +70,18 @@ def clean_filters(data: dict) -> dict:
     }
 
 
+def default_departement() -> str:
+    """The département the coverage matrix opens on (``ckanext.socle.compare.default_departement``):
+    ``auto`` picks the one département where the portal's communes publish, if there is only one
+    (a departmental or intercommunal portal), else all of France; empty means all of France."""
+    configured = str(tk.config.get("ckanext.socle.compare.default_departement") or "").strip().upper()
+    if configured != "AUTO":
+        return configured[:3]
+    found = Session.execute(sa.text(
+        "SELECT DISTINCT departement FROM socle_compare_commune WHERE published > 0 LIMIT 2")).scalars().all()
+    return found[0] if len(found) == 1 and found[0] else ""
+
+
 def _where(filters: dict, params: dict, include_codes: bool = True) -> str:
     """SQL condition on ``socle_compare_commune c`` (compact commune facts) for the filters."""
     clauses = ["true"]

@@ -95,6 +95,16 @@ def _args() -> dict:
     return data
 
 
+def _matrix_args() -> dict:
+    """The matrix's filters; on a first visit (no ``departement`` in the URL, not even empty),
+    the portal's own département (queries.default_departement)."""
+    args = _args()
+    if "departement" not in tk.request.args and not args["communes"] and not args.get("epci"):
+        args["departement"] = queries.default_departement()
+        args["default_scope"] = bool(args["departement"])
+    return args
+
+
 def _resolve_communes(text: str) -> list[str]:
     """INSEE codes, or names typed by a person ("Créteil, Sucy-en-Brie")."""
     from ckanext.socle.reference.sources import search_key
@@ -123,17 +133,18 @@ def _commune_names(codes: list[str]) -> str:
 @compare_bp.route("/")
 @compare_bp.route("/couverture")
 def matrix():
-    filters = queries.clean_filters(_args())
+    args = _matrix_args()
+    filters = queries.clean_filters(args)
     result = queries.coverage_matrix(filters, matrix_schemas(), page=_page(), per_page=100)
     pages = max(1, math.ceil(result["count"] / result["per_page"]))
     return tk.render("socle/compare/matrix.html", extra_vars={
         **_common(filters), "m": result, "pages": pages, "query": tk.request.query_string.decode(),
-        "communes_text": _commune_names(filters["communes"])})
+        "communes_text": _commune_names(filters["communes"]), "default_scope": args.get("default_scope")})
 
 
 @compare_bp.route("/couverture.csv")
 def matrix_csv():
-    filters = queries.clean_filters(_args())
+    filters = queries.clean_filters(_matrix_args())
     schemas = matrix_schemas()
     result = queries.coverage_matrix(filters, schemas, everything=True)
     labels = queries.status_labels()
