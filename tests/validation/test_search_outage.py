@@ -27,16 +27,20 @@ def solr(request, monkeypatch, ckan_config):
     broken = ("http://127.0.0.1:9/solr/ckan" if request.param == "stopped"
               else real_url.rstrip("/").rsplit("/", 1)[0] + "/no_such_core")
 
+    # The environment variable too: CKAN reloads its configuration from it in the CLI and in
+    # forked workers (and scripts/test.sh sets it for parallel runs).
     class Solr:
         kind = request.param
 
         @staticmethod
         def down():
             monkeypatch.setitem(ckan_config, "solr_url", broken)
+            monkeypatch.setenv("CKAN_SOLR_URL", broken)
 
         @staticmethod
         def up():
             monkeypatch.setitem(ckan_config, "solr_url", real_url)
+            monkeypatch.setenv("CKAN_SOLR_URL", real_url)
 
     yield Solr
     Solr.up()
@@ -112,9 +116,10 @@ def test_the_resource_form_saves_during_an_outage(solr, app):
     assert page.status_code == 200 and "Subventions 2025" in page.body
 
 
-def test_update_during_an_outage_then_the_job_reindexes(solr, upload_resource, monkeypatch):
+def test_update_during_an_outage_then_the_job_reindexes(solr, with_test_worker):
     """The retry job is queued with RQ retries; run by a worker once Solr is back, it empties the
-    backlog."""
+    backlog. (A worker that does not fork: a forked one reloads the configuration, Solr's URL
+    included, from the environment.)"""
     from ckan.lib import jobs as ckan_jobs
     from rq.job import Job
 
