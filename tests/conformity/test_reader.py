@@ -100,6 +100,19 @@ def test_too_long_field_is_an_error_not_a_crash():
     assert report.level == "erreur" and list(report.counts) == ["line-too-long"]
 
 
+@pytest.mark.parametrize("engine", ["exact", "fast"])
+def test_a_huge_line_without_newline_is_refused_without_being_read_whole(tmp_path, engine):
+    """40 MB and no newline: both paths stop at the cell limit (16 MB) instead of loading it."""
+    path = tmp_path / "one-line.csv"
+    with open(path, "wb") as handle:
+        handle.write(b"nom,montant,date\n")
+        for _ in range(40):
+            handle.write(b"z" * (1024 * 1024))
+    report = validate(str(path), SCHEMA, options=Options(engine=engine))
+    assert report.level == "erreur" and list(report.counts) == ["line-too-long"]
+    assert report.errors[0].row == 2
+
+
 def test_row_limit_truncates_with_a_notice():
     rows = [ROWS[0]] + [["n", "1", "2020-01-01"]] * 50 + [["n", "bad", "2020-01-01"]]
     report = validate(csv_bytes(rows), SCHEMA, options=Options(row_limit=10))

@@ -355,10 +355,23 @@ def _drop_trailing_blanks(records: Iterator[List[Any]]) -> Iterator[List[Any]]:
         yield values
 
 
+def _bounded_lines(text) -> Iterator[str]:
+    """The lines of ``text``, none read beyond the cell limit: iterating over the file itself
+    would load a line without newline whole (a 1 GB one included) before the csv module could
+    refuse it."""
+    while True:
+        line = text.readline(FIELD_SIZE_LIMIT + 1)
+        if not line:
+            return
+        if len(line) > FIELD_SIZE_LIMIT:
+            raise csv.Error("field larger than field limit (line)")
+        yield line
+
+
 def _csv_records(table: TableSource) -> Iterator[List[Any]]:
     csv.field_size_limit(FIELD_SIZE_LIMIT)  # process-wide; other libraries may have changed it
     with open_text(table) as text:
-        reader = csv.reader(text, delimiter=table.delimiter or ",", quotechar='"', doublequote=True, strict=False)
+        reader = csv.reader(_bounded_lines(text), delimiter=table.delimiter or ",", quotechar='"', doublequote=True, strict=False)
         number = 0
         while True:
             try:
