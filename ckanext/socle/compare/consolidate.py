@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from ckan.model import Session  # toolkit has no database session
 from sqlalchemy.dialects.postgresql import insert
 
+from .. import organisations
 from . import indicators as I
 from . import reader
 from . import values as v
@@ -117,8 +118,7 @@ def organisation(package: dict) -> dict:
     if not org.get("id") or "siren" in org or "insee_code" in org:
         return org
     try:
-        return tk.get_action("organization_show")(_context(), {"id": org["id"], "include_datasets": False,
-                                                                "include_users": False, "include_extras": True})
+            return organisations.show(_context(), org["id"])
     except tk.ObjectNotFound:
         return org
 

@@ -7,6 +7,7 @@ import re
 
 from ckan.plugins import toolkit as tk
 
+from .. import organisations
 from ..catalogue import UnknownSchema, get_catalogue
 from ..identifiers import is_insee_commune_code, is_siren, normalise
 from ..reference import store
@@ -52,12 +53,8 @@ def _tokens(value) -> list[str]:
 def _org(owner_org) -> dict | None:
     if _missing(owner_org):
         return None
-    # No dataset count: it would query Solr, and a save must work while Solr is down.
     try:
-        return tk.get_action("organization_show")({"ignore_auth": True},
-                                                  {"id": owner_org, "include_datasets": False,
-                                                   "include_dataset_count": False, "include_groups": False, "include_users": False,
-                                                   "include_followers": False, "include_extras": True})
+        return organisations.show({"ignore_auth": True}, owner_org)
     except tk.ObjectNotFound:
         return None
 

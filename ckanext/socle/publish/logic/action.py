@@ -12,6 +12,7 @@ from werkzeug.datastructures import FileStorage
 
 from .. import analyse as analysis
 from .. import stash
+from ... import organisations as organisation_store
 from ...privacy import Settings as PrivacySettings
 
 log = logging.getLogger(__name__)
@@ -52,8 +53,7 @@ def _site_context(context: dict) -> dict:
 
 def organisations(context: dict) -> list[dict]:
     """Every organisation with its SIREN / INSEE code, and whether the user may publish for it."""
-    orgs = tk.get_action("organization_list")(_site_context(context), {"all_fields": True, "include_extras": True,
-                                                                       "limit": 1000})
+    orgs = organisation_store.list_all(_site_context(context))
     allowed = {o["id"] for o in tk.get_action("organization_list_for_user")(
         {"user": context.get("user")}, {"permission": "create_dataset"})}
     result = []
