@@ -55,5 +55,23 @@ def socle_validation_schema_choices() -> list[dict]:
     return _schema_choices()
 
 
+@tk.chained_helper
+def get_organization(next_helper, org=None, include_datasets=False):
+    """CKAN's helper, which also counts the organisation's datasets in Solr; while Solr is down
+    the dataset page (where a publisher lands after saving) still shows, without the count."""
+    from ckan.lib.search import SearchError, SolrConnectionError  # not in the toolkit
+
+    try:
+        return next_helper(org, include_datasets)
+    except (SearchError, SolrConnectionError):
+        from .. import organisations
+
+        try:
+            return organisations.show({}, org)
+        except (tk.ObjectNotFound, tk.NotAuthorized):
+            return {}
+
+
 def get_helpers() -> dict[str, Any]:
-    return {name: func for name, func in globals().items() if name.startswith("socle_validation_")}
+    helpers = {name: func for name, func in globals().items() if name.startswith("socle_validation_")}
+    return {**helpers, "get_organization": get_organization}
