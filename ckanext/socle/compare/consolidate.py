@@ -118,7 +118,7 @@ def organisation(package: dict) -> dict:
     if not org.get("id") or "siren" in org or "insee_code" in org:
         return org
     try:
-            return organisations.show(_context(), org["id"])
+        return organisations.show(_context(), org["id"])
     except tk.ObjectNotFound:
         return org
 

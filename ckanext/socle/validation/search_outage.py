@@ -68,8 +68,9 @@ def pending() -> list[str]:
 
 
 def retry_backlog() -> dict:
-    """Reindex every dataset of the backlog (also the background job, on the queue ``default``); stop at the first Solr failure (raised again, so that
-    RQ retries the job later). Returns ``{"indexed": n, "left": m}``."""
+    """Reindex every dataset of the backlog; stop at the first Solr failure, raised again so that
+    RQ retries the job (this function, on the queue ``default``) later. Returns
+    ``{"indexed": n, "left": 0}``."""
     indexed = 0
     while True:  # datasets may join the backlog while it is being worked through
         package_ids = pending()
