@@ -50,6 +50,11 @@ class _Capability:
     def get_blueprint(self):
         return self._module("views").get_blueprints()
 
+    def update_config(self, config):
+        """IConfigurer: the suite's templates (ckanext/socle/templates); a capability with assets
+        of its own overrides this."""
+        tk.add_template_directory(config, "templates")
+
 
 @_declarations("datasets")
 class SoclePlugin(p.SingletonPlugin, _SocleTranslation):
@@ -214,9 +219,6 @@ class SocleClausesPlugin(_Capability, p.SingletonPlugin, _SocleTranslation):
     p.implements(p.IAuthFunctions)
     p.implements(p.IBlueprint)
 
-    def update_config(self, config):
-        tk.add_template_directory(config, "templates")
-
 
 @_declarations("compare")
 class SocleComparePlugin(_Capability, p.SingletonPlugin, _SocleTranslation):
@@ -268,7 +270,3 @@ class SoclePublishPlugin(_Capability, p.SingletonPlugin, _SocleTranslation):
     p.implements(p.IActions)
     p.implements(p.IAuthFunctions)
     p.implements(p.IBlueprint)
-
-    def update_config(self, config):
-        tk.add_template_directory(config, "templates")
-
